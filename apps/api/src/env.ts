@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const bool = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  API_PORT: int(3001, 0, 65535),
+  API_HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_]+$/, 'must look like mysql://user[:password]@host[:port]/database')
+    .default('mysql://root@127.0.0.1:3306/concert'),
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis://')
+    .default('redis://127.0.0.1:6379/0'),
+  /** Prefix for every Redis key: lets tests and several deployments share one Redis. */
+  REDIS_PREFIX: z.string().default(''),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_DEV_SIGNIN: bool.optional(),
+  SESSION_TTL_SECONDS: int(24 * 3600, 60),
+  ADMIN_TOKEN: z.string().min(8).optional(),
+  QUEUE_TICK_MS: int(1000, 50, 60_000),
+  QUEUE_ADMIT_PER_TICK: int(50, 1, 100_000),
+  QUEUE_MAX_ACTIVE: int(500, 1, 1_000_000),
+  QUEUE_ACTIVE_TTL_SECONDS: int(600, 1),
+  HOLD_TTL_SECONDS: int(300, 1),
+  HOLD_LIMIT_PER_DATE: int(4, 1, 100),
+  PAYMENT_GATEWAY_URL: z.url().optional(),
+  PAYMENT_GATEWAY_LATENCY_MS: int(50, 0, 60_000),
+  PAYMENT_GATEWAY_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  NOTIFY_WEBHOOK_URL: z.url().optional(),
+  NOTIFY_MODE: z.enum(['async', 'sync']).default('async'),
+  NOTIFY_LATENCY_MS: int(200, 0, 60_000),
+  CATALOG_CACHE: z.enum(['on', 'off']).default('on'),
+  INNGEST_MODE: z.enum(['local', 'server']).default('local'),
+  INNGEST_BASE_URL: z.url().optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+  /** Public URL of this API as the Inngest server reaches it (server mode). */
+  INNGEST_SERVE_ORIGIN: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { AUTH_SECRET: string; AUTH_DEV_SIGNIN: boolean };
+
+/** Parse the environment once. A bad value ends start-up with one line naming the variable. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new EnvError(`Invalid ${name}=${JSON.stringify(source[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.AUTH_SECRET)
+    throw new EnvError('Invalid AUTH_SECRET: required when NODE_ENV=production');
+  if (env.INNGEST_MODE === 'server' && !env.INNGEST_SIGNING_KEY && env.NODE_ENV === 'production') {
+    throw new EnvError('Invalid INNGEST_SIGNING_KEY: required when INNGEST_MODE=server in production');
+  }
+  return {
+    ...env,
+    // A per-start key in dev: sessions and passes die with the process, which is what dev wants.
+    AUTH_SECRET: env.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
+    AUTH_DEV_SIGNIN: env.AUTH_DEV_SIGNIN ?? env.NODE_ENV !== 'production',
+  };
+}
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}

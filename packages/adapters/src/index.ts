@@ -1,0 +1,2 @@
+export * from './db/database';
+export * from './db/migrator';

@@ -1,0 +1,60 @@
+import { Redis } from 'ioredis';
+import { createDb, type Db } from '../db/database';
+import { dropDatabase, ensureDatabase, migrateToLatest } from '../db/migrator';
+
+/** Server part of the test database URL; each test file gets its own database on it, named `concert_test_<name>`. */
+const TEST_MYSQL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+const TEST_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+export interface TestDatabase {
+  readonly url: string;
+  readonly db: Db;
+  destroy(): Promise<void>;
+}
+
+/** A fresh, migrated database for one test file. Its name always contains `test`, so dev data is never touched. */
+export async function createTestDatabase(name: string): Promise<TestDatabase> {
+  const safe = name.replace(/[^A-Za-z0-9_]/g, '_');
+  const url = `${TEST_MYSQL}/concert_test_${safe}`;
+  await dropDatabase(url);
+  await ensureDatabase(url);
+  const db = createDb(url, { connectionLimit: 20 });
+  await migrateToLatest(db);
+  return {
+    url,
+    db,
+    async destroy() {
+      await db.destroy();
+      await dropDatabase(url);
+    },
+  };
+}
+
+export interface TestRedis {
+  readonly url: string;
+  readonly prefix: string;
+  readonly redis: Redis;
+  destroy(): Promise<void>;
+}
+
+/** A Redis client whose keys all live under `test:<name>:<random>:`, deleted on destroy. */
+export async function createTestRedis(name: string): Promise<TestRedis> {
+  const prefix = `test:${name}:${Math.random().toString(36).slice(2, 8)}:`;
+  const redis = new Redis(TEST_REDIS, { keyPrefix: prefix, maxRetriesPerRequest: 1 });
+  return {
+    url: TEST_REDIS,
+    prefix,
+    redis,
+    async destroy() {
+      const raw = new Redis(TEST_REDIS);
+      let cursor = '0';
+      do {
+        const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await raw.del(...keys);
+      } while (cursor !== '0');
+      raw.disconnect();
+      redis.disconnect();
+    },
+  };
+}

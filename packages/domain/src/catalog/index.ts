@@ -1,0 +1,2 @@
+export * from './catalog.entity';
+export * from './seat.entity';

@@ -1,0 +1,6 @@
+export * from './clock.port';
+export * from './domain-error';
+export * from './id.port';
+export * from './money';
+export * from './result';
+export * from './transition';
