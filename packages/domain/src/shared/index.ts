@@ -4,3 +4,4 @@ export * from './id.port';
 export * from './money';
 export * from './result';
 export * from './transition';
+export * from './event-publisher.port';
