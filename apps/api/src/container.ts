@@ -14,6 +14,11 @@ export interface Container {
   readonly redis: Redis;
   readonly metrics: Registry;
   readonly sessions: SessionTokens;
+  readonly inngest: AppInngest;
+  /** Domain events out (to Inngest, bounded and never failing the request). */
+  readonly events: EventPublisher;
+  /** Every workflow function, served at /api/inngest. Each context adds its own factory's output here. */
+  readonly functions: InngestFunction.Any[];
   close(): Promise<void>;
 }
 
@@ -29,6 +34,14 @@ export function createContainer(env: Env): Container {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const sessions = new SessionTokens(env.AUTH_SECRET, env.SESSION_TTL_SECONDS);
+  const inngest = createInngest({
+    mode: env.INNGEST_MODE,
+    baseUrl: env.INNGEST_BASE_URL,
+    eventKey: env.INNGEST_EVENT_KEY,
+    signingKey: env.INNGEST_SIGNING_KEY,
+  });
+  const events = new InngestEventPublisher(inngest, 2_000, (error) => console.warn(`event not sent: ${(error as Error).message}`));
+  const functions: InngestFunction.Any[] = [];
 
   return {
     env,
@@ -36,6 +49,9 @@ export function createContainer(env: Env): Container {
     redis,
     metrics,
     sessions,
+    inngest,
+    events,
+    functions,
     async close() {
       redis.disconnect();
       await db.destroy();
