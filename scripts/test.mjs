@@ -18,7 +18,9 @@ function run(name, command, args, env = {}) {
   const started = Date.now();
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   const ok = result.status === 0;
-  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return ok;
 }
 
@@ -34,7 +36,13 @@ check('architecture', 'npx', ['depcruise', 'apps', 'packages', 'load', '--config
 check('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
 
 // Unit, integration, workflow and API tests: one vitest run over every project.
-const vitestOk = run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportDir}/vitest.json`]);
+const vitestOk = run('vitest', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${reportDir}/vitest.json`,
+]);
 if (!only.length || only.includes('vitest')) {
   const counted = countVitest(`${reportDir}/vitest.json`);
   if (!vitestOk && counted.failed === 0) failed += 1; // crashed before reporting

@@ -1,4 +1,6 @@
-import { createDb, type Db } from '@concert/adapters';
+import { type AppInngest, createDb, createInngest, type Db, InngestEventPublisher } from '@concert/adapters';
+import type { EventPublisher } from '@concert/domain';
+import type { InngestFunction } from 'inngest';
 import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { SessionTokens } from './auth/session-tokens';
@@ -40,7 +42,9 @@ export function createContainer(env: Env): Container {
     eventKey: env.INNGEST_EVENT_KEY,
     signingKey: env.INNGEST_SIGNING_KEY,
   });
-  const events = new InngestEventPublisher(inngest, 2_000, (error) => console.warn(`event not sent: ${(error as Error).message}`));
+  const events = new InngestEventPublisher(inngest, 2_000, (error: unknown) =>
+    console.warn(`event not sent: ${(error as Error).message}`),
+  );
   const functions: InngestFunction.Any[] = [];
 
   return {

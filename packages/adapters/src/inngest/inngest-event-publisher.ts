@@ -26,7 +26,10 @@ export class InngestEventPublisher implements EventPublisher {
       await Promise.race([
         this.inngest.send(payloads),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`inngest.send timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`inngest.send timed out after ${this.timeoutMs} ms`)),
+            this.timeoutMs,
+          );
         }),
       ]);
     } catch (error) {
