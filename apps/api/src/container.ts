@@ -1,10 +1,46 @@
-import { type AppInngest, createDb, createInngest, type Db, InngestEventPublisher } from '@concert/adapters';
-import type { EventPublisher } from '@concert/domain';
+import {
+  type AppInngest,
+  createBookingNotificationFunction,
+  createDb,
+  createHoldExpiryFunction,
+  createHoldReconcilerFunction,
+  createInngest,
+  createWorkflows,
+  createWorkflowTestFunctions,
+  type Db,
+  InngestEventPublisher,
+  LocalInngestTransport,
+  KyselyReservationRepository,
+  LogBookingNotifier,
+  WebhookBookingNotifier,
+  type Workflows,
+} from '@concert/adapters';
+import {
+  createExpireDueHolds,
+  createExpireHold,
+  createHoldSeat,
+  createListMyReservations,
+  createNotifyBooking,
+  createReleaseHold,
+  type EventPublisher,
+  type ExpireDueHolds,
+  type ExpireHold,
+  type HoldSeat,
+  type ListMyReservations,
+  type ReleaseHold,
+  type ReservationRepository,
+  type SeatChangeListener,
+  seatHeld,
+  systemClock,
+} from '@concert/domain';
 import type { InngestFunction } from 'inngest';
 import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { SessionTokens } from './auth/session-tokens';
+import { type CatalogModule, createCatalogModule } from './catalog/catalog.module';
 import type { Env } from './env';
+import { createWorkflowMetrics } from './workflow-metrics';
+import { createQueueModule, type QueueModule } from './queue/queue.module';
 
 /**
  * Composition root: builds adapters from config and use cases from adapters. A plain function, no DI framework.
@@ -21,6 +57,21 @@ export interface Container {
   readonly events: EventPublisher;
   /** Every workflow function, served at /api/inngest. Each context adds its own factory's output here. */
   readonly functions: InngestFunction.Any[];
+  /** Serves `functions` at /api/inngest; in local mode also runs them (start/stop from main.ts). */
+  readonly workflows: Workflows;
+  /** Seat holds: use cases for the router, plus the expiry reconciler (also callable directly). */
+  readonly reservation: {
+    readonly repository: ReservationRepository;
+    readonly holdSeat: HoldSeat;
+    readonly releaseHold: ReleaseHold;
+    readonly listMine: ListMyReservations;
+    readonly expireHold: ExpireHold;
+    readonly expireDueHolds: ExpireDueHolds;
+  };
+  /** The waiting room: enter/status/leave, the active-pass check, the admission tick, spend, sold-out. */
+  readonly queue: QueueModule;
+  /** Concerts, dates, sections, seats (cached per section) and the eviction hook for seat changes. */
+  readonly catalog: CatalogModule;
   close(): Promise<void>;
 }
 
@@ -36,16 +87,69 @@ export function createContainer(env: Env): Container {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const sessions = new SessionTokens(env.AUTH_SECRET, env.SESSION_TTL_SECONDS);
+  // Local mode: `inngest.send` and step checkpoints go in-process to the local runner (docs/workflows.md).
+  const inngestTransport = env.INNGEST_MODE === 'local' ? new LocalInngestTransport() : undefined;
   const inngest = createInngest({
     mode: env.INNGEST_MODE,
     baseUrl: env.INNGEST_BASE_URL,
     eventKey: env.INNGEST_EVENT_KEY,
     signingKey: env.INNGEST_SIGNING_KEY,
+    ...(inngestTransport ? { fetch: inngestTransport.fetch } : {}),
   });
   const events = new InngestEventPublisher(inngest, 2_000, (error: unknown) =>
     console.warn(`event not sent: ${(error as Error).message}`),
   );
   const functions: InngestFunction.Any[] = [];
+
+  // --- queue: waiting room, admission tick (docs/queue.md) ---
+  const { queue, functions: queueFunctions } = createQueueModule({ env, db, redis, inngest, metrics });
+  functions.push(...queueFunctions);
+
+  // --- catalog: reads cached per section, evicted on seat changes (docs/catalog.md) ---
+  const { catalog, functions: catalogFunctions } = createCatalogModule({ env, db, redis, inngest, events, metrics });
+  functions.push(...catalogFunctions);
+
+  // --- reservation: holds, expiry workflow + reconciler, booking notices (docs/reservations.md) ---
+  const reservationRepository = new KyselyReservationRepository(db);
+  // After a seat changes state: evict its section (catalog/section.changed). Swapped for the catalog's own
+  // eviction hook (local cache + shared cache + event) where the catalog provides one.
+  const seatChanges: SeatChangeListener = { seatChanged: (change) => catalog.eviction.onSeatChanged(change) };
+  const notifyBooking = createNotifyBooking({
+    notifier: env.NOTIFY_WEBHOOK_URL ? new WebhookBookingNotifier(env.NOTIFY_WEBHOOK_URL) : new LogBookingNotifier(),
+  });
+  const holdDeps = { reservations: reservationRepository, clock: systemClock, events, seatChanges };
+  const reservation = {
+    repository: reservationRepository,
+    holdSeat: createHoldSeat({
+      ...holdDeps,
+      holdTtlSeconds: env.HOLD_TTL_SECONDS,
+      holdLimitPerDate: env.HOLD_LIMIT_PER_DATE,
+      // NOTIFY_MODE=sync only reproduces the seed's blocking Slack call; async sends it from a workflow.
+      ...(env.NOTIFY_MODE === 'sync' ? { notifyOnRequestPath: (r) => notifyBooking(seatHeld(r).data) } : {}),
+    } satisfies Parameters<typeof createHoldSeat>[0]),
+    releaseHold: createReleaseHold(holdDeps),
+    listMine: createListMyReservations({ ...holdDeps, limit: 100 }),
+    expireHold: createExpireHold(holdDeps),
+    expireDueHolds: createExpireDueHolds(holdDeps),
+  };
+  functions.push(
+    createHoldExpiryFunction(inngest, reservation),
+    createHoldReconcilerFunction(inngest, reservation),
+    ...(env.NOTIFY_MODE === 'async' ? [createBookingNotificationFunction(inngest, { notifyBooking })] : []),
+  );
+
+  // --- workflows: the serve handler and (local mode) the runner; reads `functions` when started ---
+  if (env.WORKFLOW_TEST_FUNCTIONS) functions.push(...createWorkflowTestFunctions(inngest, redis, { ticker: true }));
+  const workflows = createWorkflows({
+    mode: env.INNGEST_MODE,
+    inngest,
+    functions,
+    redis,
+    transport: inngestTransport,
+    serveOrigin: env.INNGEST_SERVE_ORIGIN,
+    observer: createWorkflowMetrics(metrics),
+    runner: { concurrency: env.WORKFLOW_CONCURRENCY, retryBaseMs: env.WORKFLOW_RETRY_BASE_MS },
+  });
 
   return {
     env,
@@ -56,7 +160,12 @@ export function createContainer(env: Env): Container {
     inngest,
     events,
     functions,
+    workflows,
+    reservation,
+    queue,
+    catalog,
     async close() {
+      await workflows.stop();
       redis.disconnect();
       await db.destroy();
     },

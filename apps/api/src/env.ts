@@ -28,11 +28,17 @@ const EnvSchema = z.object({
   QUEUE_ADMIT_PER_TICK: int(50, 1, 100_000),
   QUEUE_MAX_ACTIVE: int(500, 1, 1_000_000),
   QUEUE_ACTIVE_TTL_SECONDS: int(600, 1),
+  /** How often the admission tick re-reads from MySQL whether a concert still has a sellable seat. */
+  QUEUE_SOLD_OUT_REFRESH_MS: int(5_000, 100, 600_000),
   HOLD_TTL_SECONDS: int(300, 1),
   HOLD_LIMIT_PER_DATE: int(4, 1, 100),
   PAYMENT_GATEWAY_URL: z.url().optional(),
   PAYMENT_GATEWAY_LATENCY_MS: int(50, 0, 60_000),
   PAYMENT_GATEWAY_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Per call to PAYMENT_GATEWAY_URL; slower counts as unavailable (retried, then compensated). */
+  PAYMENT_GATEWAY_TIMEOUT_MS: int(5_000, 100, 120_000),
+  /** A payment PENDING without progress this long is driven to its end by the payment reconciler. */
+  PAYMENT_STALE_AFTER_SECONDS: int(120, 5, 86_400),
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   NOTIFY_MODE: z.enum(['async', 'sync']).default('async'),
   NOTIFY_LATENCY_MS: int(200, 0, 60_000),
@@ -43,6 +49,12 @@ const EnvSchema = z.object({
   INNGEST_SIGNING_KEY: z.string().optional(),
   /** Public URL of this API as the Inngest server reaches it (server mode). */
   INNGEST_SERVE_ORIGIN: z.url().optional(),
+  /** Local runner: runs driven at once per process (bounds its share of the event loop). */
+  WORKFLOW_CONCURRENCY: int(64, 1, 1024),
+  /** Local runner: first retry delay (doubles per attempt, capped at 60 s). */
+  WORKFLOW_RETRY_BASE_MS: int(1000, 1, 600_000),
+  /** Registers the workflow test function set (integration tests only). */
+  WORKFLOW_TEST_FUNCTIONS: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

@@ -5,7 +5,7 @@ import type { Container } from './container';
 import { type AppRouter, appRouter } from './trpc/app.router';
 import type { Context } from './trpc/trpc';
 
-/** Builds the HTTP host: /health, /ready, /metrics, /trpc. Listening is the caller's business. */
+/** Builds the HTTP host: /health, /ready, /metrics, /trpc, /api/inngest. Listening is the caller's business. */
 export async function buildServer(container: Container): Promise<FastifyInstance> {
   const app = Fastify({
     logger: container.env.LOG_LEVEL === 'silent' ? false : { level: container.env.LOG_LEVEL },
@@ -36,6 +36,44 @@ export async function buildServer(container: Container): Promise<FastifyInstance
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', container.metrics.contentType);
     return container.metrics.metrics();
+  });
+
+  // Stand-in for a Slack incoming webhook (NOTIFY_WEBHOOK_URL in tests and load runs): answers `ok` after
+  // NOTIFY_LATENCY_MS, like the seed's 200 ms Slack call. Never mounted in production.
+  if (container.env.NODE_ENV !== 'production') {
+    app.post('/dev/notify-webhook', async () => {
+      await new Promise((resolve) => setTimeout(resolve, container.env.NOTIFY_LATENCY_MS));
+      return 'ok';
+    });
+  }
+
+  // Inngest serve endpoint (docs/workflows.md): the Inngest server calls it in server mode (signed); the local
+  // runner calls the same handler in-process. The body stays a raw string: signatures cover the exact bytes.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4 * 1024 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.route({
+      method: ['GET', 'POST', 'PUT'],
+      url: '/api/inngest',
+      handler: async (req, reply) => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (typeof value === 'string') headers.set(name, value);
+          else if (Array.isArray(value)) headers.set(name, value.join(', '));
+        }
+        const body = req.method === 'GET' ? undefined : typeof req.body === 'string' ? req.body : '';
+        const res = await container.workflows.handler()(
+          new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url}`, { method: req.method, headers, body }),
+        );
+        reply.code(res.status);
+        res.headers.forEach((value, name) => {
+          reply.header(name, value);
+        });
+        return reply.send(await res.text());
+      },
+    });
   });
 
   await app.register(fastifyTRPCPlugin, {

@@ -1,4 +1,4 @@
-import { type DomainCode, DomainError, isDomainError, type Result } from '@concert/domain';
+import { type DomainCode, DomainError, isDomainError, passOf, type Result } from '@concert/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { Session } from '../auth/session-tokens';
@@ -93,6 +93,42 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!session) return fail('SESSION_INVALID', 'Invalid or expired session token');
   return next({ ctx: { ...ctx, session } });
 });
+
+/**
+ * S+Q procedures (holds, payments): a session plus an `x-queue-token` that is genuine and the caller's, checked
+ * in memory here. The concert is only known once the handler has loaded the seat or reservation, so the
+ * handler then calls `requireActivePass(ctx, concertId)` (or passes `activePassCheck(ctx)` to a use case).
+ */
+export const queueActiveProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  const queuePass = passOf(ctx.container.queue.tokens, ctx.queueToken, ctx.session.userId);
+  if (!queuePass) return fail('QUEUE_TOKEN_INVALID', 'Queue token missing, invalid or not yours');
+  return next({ ctx: { ...ctx, queuePass } });
+});
+
+type QueueCtx = Pick<Context, 'container' | 'queueToken'> & { readonly session: Session };
+
+/**
+ * The pass must be for `concertId` (else QUEUE_TOKEN_INVALID) and ACTIVE now (else QUEUE_NOT_ACTIVE); throws
+ * the mapped tRPC error. One Redis round trip.
+ */
+export async function requireActivePass(ctx: QueueCtx, concertId: number): Promise<{ activeUntil: Date }> {
+  const { activeUntil } = unwrapOrThrow(
+    await ctx.container.queue.requireActive({ userId: ctx.session.userId, queueToken: ctx.queueToken, concertId }),
+  );
+  return { activeUntil };
+}
+
+/** The same check as a value, for use cases that take an access hook (e.g. holdSeat's `checkAccess`). */
+export function activePassCheck(ctx: QueueCtx) {
+  return async (concertId: number): Promise<DomainError<'QUEUE_TOKEN_INVALID' | 'QUEUE_NOT_ACTIVE'> | null> => {
+    const result = await ctx.container.queue.requireActive({
+      userId: ctx.session.userId,
+      queueToken: ctx.queueToken,
+      concertId,
+    });
+    return result.ok ? null : result.error;
+  };
+}
 
 export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const expected = ctx.container.env.ADMIN_TOKEN;

@@ -1,33 +1,58 @@
+import { CONCERT_PAGE_DEFAULT, CONCERT_PAGE_MAX } from '@concert/domain';
 import { z } from 'zod';
-import { publicProcedure, router } from '../trpc';
+import { publicProcedure, router, unwrapOrThrow } from '../trpc';
+
+/** Ids on the wire are positive safe integers: "1", 1.5 or -1 are BAD_REQUEST, never a lookup. */
+const id = z.number().int().positive();
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const catalogRouter = router({
   concerts: publicProcedure
     .input(
       z
         .object({
-          cursor: z.number().int().positive().optional(),
-          limit: z.number().int().min(1).max(100).default(20),
-          q: z.string().trim().max(100).optional(),
+          cursor: id.optional(),
+          limit: z.number().int().min(1).max(CONCERT_PAGE_MAX).default(CONCERT_PAGE_DEFAULT),
+          q: z.string().max(100).optional(),
         })
-        .default({ limit: 20 }),
+        .default({ limit: CONCERT_PAGE_DEFAULT }),
     )
     .query(async ({ ctx, input }) => {
-      let query = ctx.container.db
-        .selectFrom('concerts')
-        .select(['id', 'title', 'artist', 'venue', 'first_date', 'last_date'])
-        .orderBy('id')
-        .limit(input.limit + 1);
-      if (input.cursor) query = query.where('id', '>', input.cursor);
-      const rows = await query.execute();
-      const items = rows.slice(0, input.limit).map((r) => ({
-        concertId: r.id,
-        title: r.title,
-        artist: r.artist,
-        venue: r.venue,
-        firstDate: r.first_date?.toISOString() ?? null,
-        lastDate: r.last_date?.toISOString() ?? null,
-      }));
-      return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.concertId ?? null) : null };
+      const page = unwrapOrThrow(await ctx.container.catalog.listConcerts(input));
+      return {
+        items: page.items.map((c) => ({
+          concertId: c.concertId,
+          title: c.title,
+          artist: c.artist,
+          venue: c.venue,
+          firstDate: iso(c.firstDate),
+          lastDate: iso(c.lastDate),
+        })),
+        nextCursor: page.nextCursor,
+      };
+    }),
+
+  availableDates: publicProcedure.input(z.object({ concertId: id })).query(async ({ ctx, input }) => {
+    const result = unwrapOrThrow(await ctx.container.catalog.availableDates(input.concertId));
+    return {
+      concertId: result.concertId,
+      dates: result.dates.map((d) => ({
+        scheduleId: d.scheduleId,
+        startsAt: d.startsAt.toISOString(),
+        availableSeats: d.availableSeats,
+      })),
+    };
+  }),
+
+  // Sections and seats already have the wire shape; they are returned as the use case gives them (no copy).
+  sections: publicProcedure.input(z.object({ scheduleId: id })).query(async ({ ctx, input }) => {
+    return unwrapOrThrow(await ctx.container.catalog.sections(input.scheduleId));
+  }),
+
+  availableSeats: publicProcedure
+    .input(z.object({ scheduleId: id, sectionId: id.optional() }))
+    .query(async ({ ctx, input }) => {
+      return unwrapOrThrow(await ctx.container.catalog.availableSeats(input));
     }),
 });

@@ -1,0 +1,5 @@
+import { ConcertList } from '../components/concert-list';
+
+export default function HomePage() {
+  return <ConcertList />;
+}

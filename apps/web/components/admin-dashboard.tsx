@@ -1,0 +1,200 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useApi } from '../lib/api';
+import { type FlatRow, humanize, labelColumn, modelOverview, type Scalar } from '../lib/flatten';
+import { formatNumber } from '../lib/format';
+import { setAdminToken, useAdminToken, useHydrated } from '../lib/session-store';
+import { apiKey } from '../lib/use-api';
+import { useNow } from '../lib/use-now';
+import { ErrorNote } from './error-note';
+
+const REFRESH_MS = 2_000;
+/** Columns worth a bar chart, in the order an operator reads them. */
+const CHART_PATTERNS = [/waiting/i, /active/i, /admitted/i, /abandon/i, /eta/i, /sold|sales/i, /revenue|amount/i, /payment|completed|failed/i];
+const MAX_CHARTS = 8;
+
+function formatCell(value: Scalar | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'number') return Number.isInteger(value) ? formatNumber(value) : value.toFixed(2);
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return value;
+}
+
+function TokenForm({ initial }: { initial: string }) {
+  const [value, setValue] = useState(initial);
+  return (
+    <form
+      className="row"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setAdminToken(value.trim() || null);
+      }}
+    >
+      <input
+        className="input"
+        type="password"
+        autoComplete="off"
+        placeholder="Admin token"
+        aria-label="Admin token"
+        value={value}
+        onChange={(event) => setValue(event.target.value)}
+      />
+      <button type="submit" className="btn btn-primary">
+        Save token
+      </button>
+      {initial ? (
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            setValue('');
+            setAdminToken(null);
+          }}
+        >
+          Forget
+        </button>
+      ) : null}
+    </form>
+  );
+}
+
+function BarChart({ title, rows, column, label }: { title: string; rows: FlatRow[]; column: string; label: string }) {
+  const values = rows.map((r) => (typeof r[column] === 'number' ? (r[column] as number) : 0));
+  const max = Math.max(...values, 0);
+  return (
+    <div className="card stack" style={{ gap: 10 }} data-testid="admin-chart">
+      <h3 style={{ margin: 0 }}>{title}</h3>
+      <div className="bars">
+        {rows.map((row, i) => (
+          <div className="bar-row" key={`${String(row[label])}-${i}`}>
+            <span className="bar-label" title={String(row[label])}>
+              {formatCell(row[label])}
+            </span>
+            <span className="bar">
+              <span style={{ width: `${max > 0 ? (100 * (values[i] ?? 0)) / max : 0}%` }} />
+            </span>
+            <span className="bar-value">{formatCell(row[column])}</span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function AdminDashboard() {
+  const hydrated = useHydrated();
+  const token = useAdminToken();
+  const api = useApi();
+  const now = useNow(1_000);
+
+  const overview = useQuery({
+    queryKey: [...apiKey('admin.overview'), token],
+    queryFn: () => api('admin.overview', {}, { authorization: `Bearer ${token}` }),
+    enabled: Boolean(token),
+    // A fixed 2 s refresh: the operator view, not a user poll, so it does not follow pollAfterMs.
+    refetchInterval: REFRESH_MS,
+    refetchIntervalInBackground: false,
+    retry: false,
+    staleTime: 0,
+    meta: { admin: true },
+  });
+
+  const model = overview.data === undefined ? null : modelOverview(overview.data);
+  const label = model ? labelColumn(model.columns) : null;
+  const charts = model
+    ? CHART_PATTERNS.flatMap((pattern) => model.numericColumns.filter((c) => pattern.test(c)))
+        .filter((c, i, all) => all.indexOf(c) === i)
+        .slice(0, MAX_CHARTS)
+    : [];
+  const summaryEntries = model ? Object.entries(model.summary) : [];
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <div>
+          <h1>Operator dashboard</h1>
+          <p className="subtle" style={{ margin: 0 }}>
+            Live queue, sales and payment figures per concert, refreshed every {REFRESH_MS / 1000} s.
+          </p>
+        </div>
+        {hydrated ? <TokenForm key={token ?? ''} initial={token ?? ''} /> : null}
+      </div>
+
+      {!hydrated ? null : !token ? (
+        <div className="note note-info">Enter the admin token (the API's ADMIN_TOKEN) to see the figures.</div>
+      ) : null}
+
+      <ErrorNote error={overview.error} title="Could not load the overview" />
+
+      {model ? (
+        <>
+          <p className="subtle small" style={{ margin: 0 }} data-testid="admin-updated">
+            <span className="pulse" />
+            Updated {Math.max(0, Math.round((now - overview.dataUpdatedAt) / 1000))} s ago
+            {overview.isFetching ? ' · refreshing…' : ''}
+          </p>
+
+          {summaryEntries.length > 0 ? (
+            <div className="stats" data-testid="admin-summary">
+              {summaryEntries.map(([key, value]) => (
+                <div className="stat" key={key}>
+                  <div className="label">{humanize(key)}</div>
+                  <div className="value" style={typeof value === 'string' ? { fontSize: '0.95rem' } : undefined}>
+                    {formatCell(value)}
+                  </div>
+                </div>
+              ))}
+            </div>
+          ) : null}
+
+          <section className="card" data-testid="admin-table">
+            <h2>Per concert</h2>
+            {model.rows.length === 0 ? (
+              <p className="subtle">No activity yet.</p>
+            ) : (
+              <div className="table-wrap">
+                <table className="data">
+                  <thead>
+                    <tr>
+                      {model.columns.map((c) => (
+                        <th key={c} scope="col">
+                          {humanize(c)}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {model.rows.map((row, i) => (
+                      <tr key={`${String(label ? row[label] : i)}-${i}`}>
+                        {model.columns.map((c) => (
+                          <td key={c}>{formatCell(row[c])}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+
+          {label && model.rows.length > 0 ? (
+            <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fill, minmax(420px, 1fr))' }}>
+              {charts.map((column) => (
+                <BarChart key={column} title={humanize(column)} rows={model.rows} column={column} label={label} />
+              ))}
+            </div>
+          ) : null}
+
+          <details className="card">
+            <summary className="subtle">Raw response</summary>
+            <pre className="mono small" style={{ overflowX: 'auto' }}>
+              {JSON.stringify(overview.data, null, 2)}
+            </pre>
+          </details>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+// Open model: RATE (default 3,000) catalog.availableDates requests per second for DURATION (default 30s),
+// on random concerts 1..CONCERTS.
+// k6:  k6 run load/scenarios/catalog-dates-rate.js -e API_URL=http://127.0.0.1:3001 -e RATE=3000
+// ours: npm run load -- catalog-dates-rate [--rate 3000] [--duration 30s]
+import { check } from 'k6';
+import { arrivalRateScenario, envInt, query, randInt } from './lib/trpc.js';
+
+const CONCERTS = envInt('CONCERTS', 1000);
+
+export const options = {
+  scenarios: { catalog_dates: arrivalRateScenario(3000) },
+  thresholds: {
+    http_req_failed: ['rate<0.01'],
+    'http_req_duration{name:catalog.availableDates}': [`p(95)<${envInt('P95', 50)}`],
+    dropped_iterations: [`count<${envInt('MAX_DROPPED', 100)}`],
+  },
+};
+
+export default function () {
+  const res = query('catalog.availableDates', { concertId: randInt(1, CONCERTS) });
+  check(res, { 'dates: 200': (r) => r.status === 200 });
+}

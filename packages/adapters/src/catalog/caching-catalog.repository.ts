@@ -1,0 +1,310 @@
+import type {
+  CatalogCache,
+  CatalogRepository,
+  ConcertDates,
+  ConcertPage,
+  ConcertPageQuery,
+  ScheduleRef,
+  ScheduleSections,
+  SectionRef,
+  SectionSeats,
+  Snapshot,
+} from '@concert/domain';
+import type { Redis, Result as RedisResult } from 'ioredis';
+import { ConcertDatesSchema, ScheduleSectionsSchema, SectionSeatsSchema } from './catalog-cache.schema';
+
+/**
+ * Redis keys. The part in braces is the Redis Cluster hash tag: every key of one date lives in one slot (so a
+ * section's eviction is one atomic script and a date's seats can be fetched together), and every key of one
+ * concert in another.
+ */
+export const catalogKeys = {
+  dates: (concertId: number) => `catalog:{c:${concertId}}:dates`,
+  concertVersion: (concertId: number) => `catalog:{c:${concertId}}:v`,
+  sections: (scheduleId: number) => `catalog:{s:${scheduleId}}:sections`,
+  seats: (scheduleId: number, sectionId: number) => `catalog:{s:${scheduleId}}:seats:${sectionId}`,
+  scheduleVersion: (scheduleId: number) => `catalog:{s:${scheduleId}}:v`,
+};
+
+export interface CachingCatalogOptions {
+  /** How long this process may serve its in-memory copy without asking Redis (the staleness bound for other processes). */
+  readonly localTtlMs?: number;
+  /** Most in-memory entries; the oldest go first. */
+  readonly localMaxEntries?: number;
+  /** Safety net for a lost eviction: Redis copies expire after this long whatever happens. */
+  readonly redisTtlMs?: number;
+  /** Called when a Redis value fails validation (it is then treated as a miss). */
+  readonly onInvalid?: (key: string, error: unknown) => void;
+}
+
+export interface CatalogCacheStats {
+  localHits: number;
+  redisHits: number;
+  loads: number;
+}
+
+/** A zod schema, seen only as what it gives back. */
+interface Decoder<T> {
+  parse(data: unknown): T;
+}
+
+interface LocalEntry {
+  readonly value: Snapshot;
+  /** Epoch ms after which the entry is dead: TTL counted from when the read that produced it *started*. */
+  readonly expiresAt: number;
+}
+
+interface Flight {
+  promise: Promise<Snapshot | null>;
+  /** Set by a local eviction: the flight's result may predate the change, so it must not enter memory. */
+  invalidated: boolean;
+}
+
+/**
+ * Fills a key only if no eviction happened since the fill's read: a loader that read MySQL before a seat
+ * changed must not write its stale copy after the eviction deleted the key.
+ */
+const FILL_IF_UNCHANGED = `
+local v = redis.call('GET', KEYS[2]) or ''
+if v ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
+/** Bumps the version (so fills in flight are dropped) and deletes the keys, atomically in one slot. */
+const EVICT = `
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
+return #KEYS - 1`;
+
+/** Versions must outlive any fill in flight; a day is far more than a fill takes. */
+const VERSION_TTL_MS = 24 * 3600 * 1000;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    catalogFill(
+      key: string,
+      versionKey: string,
+      expectedVersion: string,
+      json: string,
+      ttlMs: number,
+    ): RedisResult<number, Context>;
+    /** `catalogEvict(numberOfKeys, versionKey, ...keysToDelete, versionTtlMs)` */
+    catalogEvict(numberOfKeys: number, ...keysThenTtl: (string | number)[]): RedisResult<number, Context>;
+  }
+}
+
+/**
+ * The catalog read path with two cache tiers in front of MySQL: a small in-process map with a short TTL for the
+ * hottest keys, then Redis (JSON, validated on the way back), with single-flight loading so concurrent misses
+ * of one key in this process cause one Redis read and at most one MySQL read. Also the eviction side
+ * (CatalogCache) of the same keys.
+ */
+export class CachingCatalogRepository implements CatalogRepository, CatalogCache {
+  readonly stats: CatalogCacheStats = { localHits: 0, redisHits: 0, loads: 0 };
+  private readonly local = new Map<string, LocalEntry>();
+  private readonly flights = new Map<string, Flight>();
+  /** schedule -> concert never changes; remembered to find the dates key of an evicted section. */
+  private readonly concertOfSchedule = new Map<number, number>();
+  private readonly localTtlMs: number;
+  private readonly localMaxEntries: number;
+  private readonly redisTtlMs: number;
+
+  constructor(
+    private readonly inner: CatalogRepository,
+    private readonly redis: Redis,
+    private readonly options: CachingCatalogOptions = {},
+  ) {
+    this.localTtlMs = options.localTtlMs ?? 1_000;
+    this.localMaxEntries = options.localMaxEntries ?? 10_000;
+    this.redisTtlMs = options.redisTtlMs ?? 10 * 60 * 1000;
+    if (typeof (redis as { catalogFill?: unknown }).catalogFill !== 'function') {
+      redis.defineCommand('catalogFill', { numberOfKeys: 2, lua: FILL_IF_UNCHANGED });
+      redis.defineCommand('catalogEvict', { lua: EVICT });
+    }
+  }
+
+  /** Concert pages are not cached: a PRIMARY or index range read, and rarely hot. */
+  listConcerts(query: ConcertPageQuery): Promise<ConcertPage> {
+    return this.inner.listConcerts(query);
+  }
+
+  concertDates(concertId: number, now: Date): Promise<ConcertDates | null> {
+    return this.read(
+      catalogKeys.dates(concertId),
+      catalogKeys.concertVersion(concertId),
+      ConcertDatesSchema,
+      () => this.inner.concertDates(concertId, now),
+      now,
+    );
+  }
+
+  async scheduleSections(scheduleId: number, now: Date): Promise<ScheduleSections | null> {
+    const value = await this.read(
+      catalogKeys.sections(scheduleId),
+      catalogKeys.scheduleVersion(scheduleId),
+      ScheduleSectionsSchema,
+      () => this.inner.scheduleSections(scheduleId, now),
+      now,
+    );
+    if (value) this.rememberConcert(scheduleId, value.concertId);
+    return value;
+  }
+
+  sectionSeats(scheduleId: number, sectionIds: readonly number[], now: Date): Promise<SectionSeats[]> {
+    return Promise.all(
+      sectionIds.map(async (sectionId) => {
+        const value = await this.read(
+          catalogKeys.seats(scheduleId, sectionId),
+          catalogKeys.scheduleVersion(scheduleId),
+          SectionSeatsSchema,
+          async () => (await this.inner.sectionSeats(scheduleId, [sectionId], now))[0] ?? null,
+          now,
+        );
+        return value ?? { scheduleId, sectionId, seats: [], validUntil: null };
+      }),
+    );
+  }
+
+  async scheduleRef(scheduleId: number): Promise<ScheduleRef | null> {
+    const known = this.concertOfSchedule.get(scheduleId);
+    if (known !== undefined) return { scheduleId, concertId: known };
+    const ref = await this.inner.scheduleRef(scheduleId);
+    if (ref) this.rememberConcert(scheduleId, ref.concertId);
+    return ref;
+  }
+
+  async evictShared(ref: SectionRef): Promise<void> {
+    const { scheduleId, sectionId } = ref;
+    const concert = await this.scheduleRef(scheduleId);
+    await Promise.all([
+      this.redis.catalogEvict(
+        3,
+        catalogKeys.scheduleVersion(scheduleId),
+        catalogKeys.sections(scheduleId),
+        catalogKeys.seats(scheduleId, sectionId),
+        VERSION_TTL_MS,
+      ),
+      concert
+        ? this.redis.catalogEvict(
+            2,
+            catalogKeys.concertVersion(concert.concertId),
+            catalogKeys.dates(concert.concertId),
+            VERSION_TTL_MS,
+          )
+        : Promise.resolve(0),
+    ]);
+  }
+
+  async evictLocal(ref: SectionRef): Promise<void> {
+    const { scheduleId, sectionId } = ref;
+    const keys = [catalogKeys.sections(scheduleId), catalogKeys.seats(scheduleId, sectionId)];
+    const concert = await this.scheduleRef(scheduleId);
+    if (concert) keys.push(catalogKeys.dates(concert.concertId));
+    for (const key of keys) {
+      this.local.delete(key);
+      const flight = this.flights.get(key);
+      if (flight) {
+        flight.invalidated = true;
+        this.flights.delete(key);
+      }
+    }
+  }
+
+  /** Drops every in-memory entry (tests, and after configuration changes). */
+  clearLocal(): void {
+    this.local.clear();
+    this.flights.clear();
+  }
+
+  private read<T extends Snapshot>(
+    key: string,
+    versionKey: string,
+    schema: Decoder<T>,
+    load: () => Promise<T | null>,
+    now: Date,
+  ): Promise<T | null> {
+    const nowMs = Date.now();
+    const hit = this.local.get(key);
+    if (hit) {
+      if (hit.expiresAt > nowMs && isFresh(hit.value, now)) {
+        this.stats.localHits++;
+        return Promise.resolve(hit.value as T);
+      }
+      this.local.delete(key);
+    }
+    const running = this.flights.get(key);
+    if (running) return running.promise as Promise<T | null>;
+
+    const flight: Flight = { promise: Promise.resolve(null), invalidated: false };
+    flight.promise = this.fetch(key, versionKey, schema, load, now, nowMs, flight).finally(() => {
+      if (this.flights.get(key) === flight) this.flights.delete(key);
+    });
+    this.flights.set(key, flight);
+    return flight.promise as Promise<T | null>;
+  }
+
+  private async fetch<T extends Snapshot>(
+    key: string,
+    versionKey: string,
+    schema: Decoder<T>,
+    load: () => Promise<T | null>,
+    now: Date,
+    startedAt: number,
+    flight: Flight,
+  ): Promise<T | null> {
+    // Value and version share a hash tag, so one MGET reads both in any Redis topology.
+    const [raw, version] = await this.redis.mget(key, versionKey);
+    let value: T | null = raw ? this.decode(key, schema, raw) : null;
+    if (value && isFresh(value, now)) {
+      this.stats.redisHits++;
+    } else {
+      this.stats.loads++;
+      value = await load();
+      if (value) await this.fill(key, versionKey, version ?? '', value, now);
+    }
+    if (value && !flight.invalidated) this.remember(key, value, startedAt);
+    return value;
+  }
+
+  private decode<T>(key: string, schema: Decoder<T>, raw: string): T | null {
+    try {
+      return schema.parse(JSON.parse(raw));
+    } catch (error) {
+      this.options.onInvalid?.(key, error);
+      return null;
+    }
+  }
+
+  private async fill(key: string, versionKey: string, version: string, value: Snapshot, now: Date): Promise<void> {
+    const ttl = Math.min(
+      this.redisTtlMs,
+      value.validUntil ? value.validUntil.getTime() - now.getTime() : Number.POSITIVE_INFINITY,
+    );
+    if (ttl < 1) return;
+    await this.redis.catalogFill(key, versionKey, version, JSON.stringify(value), Math.floor(ttl));
+  }
+
+  private remember(key: string, value: Snapshot, startedAt: number): void {
+    let expiresAt = startedAt + this.localTtlMs;
+    if (value.validUntil) expiresAt = Math.min(expiresAt, value.validUntil.getTime());
+    if (expiresAt <= Date.now()) return;
+    if (this.local.size >= this.localMaxEntries && !this.local.has(key)) {
+      // Map iterates in insertion order: the first key is the oldest entry.
+      const oldest = this.local.keys().next();
+      if (!oldest.done) this.local.delete(oldest.value);
+    }
+    this.local.delete(key);
+    this.local.set(key, { value, expiresAt });
+  }
+
+  private rememberConcert(scheduleId: number, concertId: number): void {
+    if (this.concertOfSchedule.size >= this.localMaxEntries * 10) this.concertOfSchedule.clear();
+    this.concertOfSchedule.set(scheduleId, concertId);
+  }
+}
+
+/** A snapshot may be served only before its `validUntil` (the earliest running hold deadline in it). */
+function isFresh(value: Snapshot, now: Date): boolean {
+  return value.validUntil === null || value.validUntil.getTime() > now.getTime();
+}

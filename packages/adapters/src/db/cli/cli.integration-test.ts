@@ -1,0 +1,131 @@
+// The CLIs as a user runs them: a real process, real MySQL. A wrong DATABASE_URL must give one clear line and
+// exit 1, never a stack trace; bad seed arguments are refused with exit 2.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../testing';
+import { parseDatabaseUrl } from '../database';
+import { dropDatabase } from '../migrator';
+
+const MIGRATE = fileURLToPath(new URL('./migrate.cli.ts', import.meta.url));
+const SEED = fileURLToPath(new URL('./seed.cli.ts', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(script: string, args: string[], databaseUrl: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      'npx',
+      ['tsx', script, ...args],
+      { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 90_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+  });
+}
+
+function expectOneCleanLine(result: Run, prefix: string): string {
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^${prefix}: `));
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  return lines[0]!;
+}
+
+let migrateDb: TestDatabase;
+let seedDb: TestDatabase;
+let server: { host: string; port: number };
+
+beforeAll(async () => {
+  [migrateDb, seedDb] = await Promise.all([createTestDatabase('cli_migrate'), createTestDatabase('cli_seed')]);
+  server = parseDatabaseUrl(migrateDb.url);
+});
+
+afterAll(async () => {
+  await Promise.all([migrateDb?.destroy(), seedDb?.destroy()]);
+});
+
+describe('db:migrate', () => {
+  it('creates an absent database, applies the migrations, then has nothing left to apply', async () => {
+    await dropDatabase(migrateDb.url);
+    const first = await run(MIGRATE, [], migrateDb.url);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('applied');
+    expect(first.stdout).toContain('2026-11-26T0000-initial-schema');
+    const second = await run(MIGRATE, [], migrateDb.url);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('up to date');
+  });
+
+  it.each([
+    ['a string that is no URL', 'not-a-url', /not a URL/],
+    ['another scheme', 'postgres://root@127.0.0.1:5432/concert', /must start with mysql:\/\//],
+    ['a database name with odd characters', 'mysql://root@127.0.0.1:3306/con-cert', /database name/],
+    ['a port where nothing listens', 'mysql://root@127.0.0.1:1/concert_test_nowhere', /connection refused/],
+    ['a host that does not exist', 'mysql://root@no-such-host.invalid:3306/concert_test_nowhere', /unknown host/],
+  ])('gives one line and exit 1 for %s', async (_label, url, message) => {
+    const result = await run(MIGRATE, [], url);
+    expect(result.code).toBe(1);
+    expect(expectOneCleanLine(result, 'db:migrate')).toMatch(message);
+  });
+
+  it('gives one line and exit 1 for bad credentials, without echoing the password', async () => {
+    const url = `mysql://concert_no_such_user:wrong-secret@${server.host}:${server.port}/concert_test_nowhere`;
+    const result = await run(MIGRATE, [], url);
+    expect(result.code).toBe(1);
+    const line = expectOneCleanLine(result, 'db:migrate');
+    expect(line).toMatch(/access denied/);
+    expect(line).not.toContain('wrong-secret');
+  });
+});
+
+describe('db:seed', () => {
+  const small = ['--users', '3', '--concerts', '2', '--dates-per-concert', '2', '--seats-per-date', '10', '--sections', '2'];
+
+  it('refuses an unknown flag with exit 2, naming it', async () => {
+    const result = await run(SEED, ['--users', '3', '--bogus'], seedDb.url);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown option "--bogus"');
+    expect(result.stderr).toContain('usage:');
+  });
+
+  it('refuses a bad value with exit 2, naming the flag', async () => {
+    const result = await run(SEED, ['--seats-per-date', 'lots'], seedDb.url);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--seats-per-date must be a whole number');
+  });
+
+  it('loads, refuses a second load, skips with --if-empty, reloads with --reset', async () => {
+    const first = await run(SEED, small, seedDb.url);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/loaded 3 users .* 2 concerts, 4 dates, 8 sections, 40 seats .* in \d+\.\d s/);
+    expect(first.stderr).toContain('100%');
+
+    const second = await run(SEED, small, seedDb.url);
+    expect(second.code).toBe(1);
+    expect(expectOneCleanLine(second, 'db:seed')).toContain('--reset');
+
+    const skipped = await run(SEED, [...small, '--if-empty'], seedDb.url);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain('nothing loaded');
+
+    const reset = await run(SEED, ['--users', '5', '--concerts', '1', '--seats-per-date', '5', '--reset'], seedDb.url);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain('loaded 5 users');
+    const users = await seedDb.db.selectFrom('users').select('id').execute();
+    expect(users).toHaveLength(5);
+  });
+
+  it('says to migrate first when the database has no schema', async () => {
+    const url = `mysql://root@${server.host}:${server.port}/concert_test_cli_no_schema`;
+    const result = await run(SEED, small, url);
+    expect(result.code).toBe(1);
+    expect(expectOneCleanLine(result, 'db:seed')).toContain('npm run db:migrate');
+  });
+});

@@ -1,0 +1,3 @@
+export * from './load-seed';
+export * from './seed-data';
+export * from './seed-options';

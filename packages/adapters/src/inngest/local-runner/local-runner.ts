@@ -1,0 +1,991 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Inngest, InngestFunction } from 'inngest';
+import type { Redis } from 'ioredis';
+import { type CronSchedule, parseCron } from './cron';
+import { evaluateExpression, evaluateValue } from './expression';
+import type { IncomingEvent, LocalInngestApi, LocalInngestTransport } from './transport';
+
+/**
+ * The local workflow runner: a small Inngest executor inside the API process. It drives the app's real Inngest
+ * functions through the real serve handler (`/api/inngest`, called in-process as a fetch-style handler) using
+ * the SDK's HTTP execution protocol (SDK_SPEC: request body {event, events, steps, ctx}, 206 + step opcodes,
+ * 200 = done, 4xx/`x-inngest-no-retry` = failed for good, 5xx = retry).
+ *
+ * All state lives in Redis, so several API processes on one Redis share the work and a restart loses nothing:
+ * - events: a stream consumed by one consumer group; an event is acked only after its runs exist, so it is
+ *   handled once, and one sent while every runner was down is handled when one starts;
+ * - runs: a hash per run (meta + memoized steps) and one "due" sorted set (score = when to drive it next):
+ *   claiming a run moves its score forward by a lease, so one process drives it at a time and a crashed
+ *   driver's runs come back after the lease; sleeps, retries with backoff and waitForEvent timeouts are
+ *   just scores in that set;
+ * - crons: each (function, minute) is claimed with SET NX, so one process starts it;
+ * - singleton: a lock per function (and key) held for the run's life; concurrency: a semaphore per function
+ *   (and key) held while a run's steps execute.
+ */
+
+export interface RunnerObserver {
+  runStarted?(fn: string, lagMs: number): void;
+  runFinished?(fn: string, status: 'completed' | 'failed' | 'cancelled', durationMs: number): void;
+  stepRetried?(fn: string): void;
+  stepsExecuted?(fn: string, count: number): void;
+}
+
+export type InngestFetchHandler = (request: Request) => Promise<Response>;
+
+export interface LocalRunnerOptions {
+  readonly inngest: Inngest.Any;
+  /** Prefixed client of the product (its keyPrefix isolates deployments and tests). */
+  readonly redis: Redis;
+  readonly transport: LocalInngestTransport;
+  /** Read at start(): contexts append their functions to the container's array before that. */
+  readonly functions: () => readonly InngestFunction.Any[];
+  /** The same handler served at /api/inngest. */
+  readonly handler: () => InngestFetchHandler;
+  readonly observer?: RunnerObserver;
+  /** Key namespace under the client's prefix. */
+  readonly namespace?: string;
+  /** Runs driven at once by this process. Bounds the runner's share of the event loop. */
+  readonly concurrency?: number;
+  /** How often to look for due runs and new events when idle. */
+  readonly pollMs?: number;
+  /** A driver owns a claimed run this long; a crashed driver's run is picked up after it. */
+  readonly leaseMs?: number;
+  /** First retry delay; doubles per attempt up to `retryMaxMs`. */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** Let the SDK run several steps per request and checkpoint them (the SDK default). */
+  readonly checkpointing?: boolean;
+  /** Events older than this that are still pending (their consumer died) are reclaimed. */
+  readonly reclaimIdleMs?: number;
+  readonly log?: (message: string, error?: unknown) => void;
+}
+
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'sleeping'
+  | 'waiting'
+  | 'retrying'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'skipped';
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly functionId: string;
+  readonly status: RunStatus;
+  readonly eventName: string;
+  readonly attempt: number;
+  readonly steps: number;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly error: string | null;
+}
+
+interface StoredEvent {
+  name: string;
+  data: Record<string, unknown>;
+  id: string;
+  ts: number;
+  user?: unknown;
+}
+
+interface RunMeta {
+  id: string;
+  fn: string;
+  event: StoredEvent;
+  status: RunStatus;
+  attempt: number;
+  stack: string[];
+  planned: string[];
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  wakeAt?: number;
+  sleepStep?: string;
+  wait?: { step: string; event: string; expiresAt: number; field: string };
+  singletonKey?: string;
+  output?: unknown;
+  error?: string;
+}
+
+type StepState = { data: unknown } | { error: unknown };
+
+interface FnConfig {
+  id: string;
+  triggers: Array<{ event?: string; expression?: string; cron?: string }>;
+  maxAttempts: number;
+  concurrency?: { limit: number; key?: string };
+  singleton?: { mode: 'skip' | 'cancel'; key?: string };
+  crons: CronSchedule[];
+}
+
+interface Op {
+  id: string;
+  op: string;
+  name?: string;
+  displayName?: string;
+  opts?: Record<string, unknown>;
+  data?: unknown;
+  error?: unknown;
+}
+
+interface LiveRun {
+  meta: RunMeta;
+  steps: Record<string, StepState>;
+  executed: number;
+}
+
+const TERMINAL: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled', 'skipped']);
+const FINISHED_RUN_TTL_S = 24 * 3600;
+const RECENT_RUNS_KEPT = 1_000;
+
+const CLAIM = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
+return ids`;
+
+// KEYS: run, due, recent, singleton lock (or a dummy). ARGV: runId, queued meta, skipped meta, now, lock ttl ms, lock?
+const CREATE = `
+if redis.call('HSETNX', KEYS[1], 'meta', ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+local excess = redis.call('ZCARD', KEYS[3]) - ${RECENT_RUNS_KEPT}
+if excess > 0 then
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
+end
+if ARGV[6] == '1' then
+  if not redis.call('SET', KEYS[4], ARGV[1], 'NX', 'PX', ARGV[5]) then
+    redis.call('HSET', KEYS[1], 'meta', ARGV[3])
+    redis.call('EXPIRE', KEYS[1], ${FINISHED_RUN_TTL_S})
+    return 2
+  end
+end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+return 1`;
+
+const RELEASE_IF_OWNER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+const ACQUIRE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return 1
+end
+return 0`;
+
+// KEYS: waits hash, run, due. ARGV: field, step field, step json, now, runId.
+const RESOLVE_WAIT = `
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+return 1`;
+
+export class LocalRunner implements LocalInngestApi {
+  private readonly redis: Redis;
+  private readonly ns: string;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly checkpointing: boolean;
+  private readonly reclaimIdleMs: number;
+  private readonly log: (message: string, error?: unknown) => void;
+  private readonly consumer = `c-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private fns = new Map<string, FnConfig>();
+  private handler: InngestFetchHandler | undefined;
+  private reader: Redis | undefined;
+  private running = false;
+  private inflight = 0;
+  private readonly live = new Map<string, LiveRun>();
+  private readonly loops: Promise<void>[] = [];
+  private wakeUp: (() => void) | undefined;
+  private readonly firedCron = new Map<string, number>();
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly options: LocalRunnerOptions) {
+    this.redis = options.redis;
+    this.ns = options.namespace ?? 'wf:';
+    this.concurrency = options.concurrency ?? 64;
+    this.pollMs = options.pollMs ?? 25;
+    this.leaseMs = options.leaseMs ?? 120_000;
+    this.retryBaseMs = options.retryBaseMs ?? 1_000;
+    this.retryMaxMs = options.retryMaxMs ?? 60_000;
+    this.checkpointing = options.checkpointing ?? true;
+    this.reclaimIdleMs = options.reclaimIdleMs ?? 30_000;
+    this.log = options.log ?? ((m, e) => console.warn(`[workflows] ${m}`, e ?? ''));
+    this.redis.defineCommand('wfClaim', { numberOfKeys: 1, lua: CLAIM });
+    this.redis.defineCommand('wfCreate', { numberOfKeys: 4, lua: CREATE });
+    this.redis.defineCommand('wfReleaseIfOwner', { numberOfKeys: 1, lua: RELEASE_IF_OWNER });
+    this.redis.defineCommand('wfAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+    this.redis.defineCommand('wfResolveWait', { numberOfKeys: 3, lua: RESOLVE_WAIT });
+    // Sends are accepted (persisted) from now on, even before start(): nothing is lost while booting.
+    options.transport.attach(this);
+  }
+
+  private get scripts(): RunnerRedis {
+    return this.redis as unknown as RunnerRedis;
+  }
+
+  // ---------------------------------------------------------------- keys
+  private k = {
+    events: () => `${this.ns}events`,
+    due: () => `${this.ns}due`,
+    recent: () => `${this.ns}runs`,
+    run: (id: string) => `${this.ns}run:${id}`,
+    waits: (event: string) => `${this.ns}waits:${event}`,
+    singleton: (fn: string, key: string) => `${this.ns}singleton:${fn}:${key}`,
+    sem: (fn: string, key: string) => `${this.ns}sem:${fn}:${key}`,
+    cron: (fn: string, minute: number) => `${this.ns}cron:${fn}:${minute}`,
+    cancel: (id: string) => `${this.ns}cancel:${id}`,
+  };
+  private readonly group = 'runners';
+
+  // ---------------------------------------------------------------- lifecycle
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.handler = this.options.handler();
+    this.fns = new Map();
+    for (const fn of this.options.functions()) {
+      for (const config of functionConfigs(fn, this.options.inngest.id)) this.fns.set(config.id, config);
+    }
+    await this.ensureGroup();
+    this.reader = this.redis.duplicate();
+    this.running = true;
+    this.loops.push(this.eventLoop(), this.runLoop());
+    this.timers.push(setInterval(() => void this.cronTick().catch((e) => this.log('cron tick failed', e)), 1_000));
+    for (const t of this.timers) t.unref();
+    void this.cronTick().catch((e) => this.log('cron tick failed', e));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.wakeUp?.();
+    this.reader?.disconnect();
+    await Promise.allSettled(this.loops);
+    this.loops.length = 0;
+    // Let in-flight drives finish their current request so state is written (bounded).
+    const deadline = Date.now() + 5_000;
+    while (this.inflight > 0 && Date.now() < deadline) await sleep(20);
+  }
+
+  get functionIds(): string[] {
+    return [...this.fns.keys()];
+  }
+
+  // ---------------------------------------------------------------- event API (LocalInngestApi)
+  async ingest(events: readonly IncomingEvent[]): Promise<string[]> {
+    const now = Date.now();
+    const pipeline = this.redis.pipeline();
+    const ids: string[] = [];
+    for (const e of events) {
+      if (!e || typeof e.name !== 'string' || e.name === '') throw new Error('event without a name');
+      const stored: StoredEvent = {
+        name: e.name,
+        data: (e.data ?? {}) as Record<string, unknown>,
+        id: e.id || `evt_${now.toString(36)}${randomBytes(8).toString('hex')}`,
+        ts: typeof e.ts === 'number' ? e.ts : now,
+        ...(e.user ? { user: e.user } : {}),
+      };
+      ids.push(stored.id);
+      pipeline.xadd(this.k.events(), 'MAXLEN', '~', '500000', '*', 'e', JSON.stringify(stored));
+    }
+    const results = await pipeline.exec();
+    for (const [error] of results ?? []) if (error) throw error;
+    this.wakeUp?.();
+    return ids;
+  }
+
+  async checkpoint(runId: string, steps: readonly unknown[]): Promise<void> {
+    const live = this.live.get(runId);
+    if (!live) return;
+    const writes: string[] = [];
+    for (const raw of steps as Op[]) {
+      if (raw.op === 'StepRun' || raw.op === 'Step') writes.push(...this.memo(live, raw.id, { data: raw.data ?? null }));
+      else if (raw.op === 'StepFailed') writes.push(...this.memo(live, raw.id, { error: raw.error ?? raw.data }));
+    }
+    if (writes.length) await this.save(live, writes);
+  }
+
+  // ---------------------------------------------------------------- admin
+  async listRuns(limit = 50): Promise<RunSummary[]> {
+    const ids = await this.redis.zrevrange(this.k.recent(), 0, Math.max(0, limit - 1));
+    if (!ids.length) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.k.run(id), 'meta').hlen(this.k.run(id));
+    const results = (await pipeline.exec()) ?? [];
+    const runs: RunSummary[] = [];
+    ids.forEach((id, i) => {
+      const raw = results[i * 2]?.[1] as string | null;
+      const fields = (results[i * 2 + 1]?.[1] as number) ?? 0;
+      if (!raw) return;
+      const m = JSON.parse(raw) as RunMeta;
+      runs.push({
+        runId: id,
+        functionId: m.fn,
+        status: m.status,
+        eventName: m.event.name,
+        attempt: m.attempt,
+        steps: Math.max(0, fields - 1),
+        createdAt: new Date(m.createdAt).toISOString(),
+        startedAt: m.startedAt ? new Date(m.startedAt).toISOString() : null,
+        endedAt: m.endedAt ? new Date(m.endedAt).toISOString() : null,
+        error: m.error ?? null,
+      });
+    });
+    return runs;
+  }
+
+  async getRun(runId: string): Promise<RunSummary | undefined> {
+    const raw = await this.redis.hget(this.k.run(runId), 'meta');
+    if (!raw) return undefined;
+    const m = JSON.parse(raw) as RunMeta;
+    return {
+      runId,
+      functionId: m.fn,
+      status: m.status,
+      eventName: m.event.name,
+      attempt: m.attempt,
+      steps: m.stack.length,
+      createdAt: new Date(m.createdAt).toISOString(),
+      startedAt: m.startedAt ? new Date(m.startedAt).toISOString() : null,
+      endedAt: m.endedAt ? new Date(m.endedAt).toISOString() : null,
+      error: m.error ?? null,
+    };
+  }
+
+  /** Output of a completed run (tests and tooling). */
+  async runOutput(runId: string): Promise<unknown> {
+    const raw = await this.redis.hget(this.k.run(runId), 'meta');
+    return raw ? (JSON.parse(raw) as RunMeta).output : undefined;
+  }
+
+  // ---------------------------------------------------------------- events in
+  private async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.k.events(), this.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  private async eventLoop(): Promise<void> {
+    let lastReclaim = 0;
+    while (this.running) {
+      try {
+        const reader = this.reader as Redis;
+        let entries: Array<[string, string[]]> = [];
+        if (Date.now() - lastReclaim > Math.min(this.reclaimIdleMs, 10_000)) {
+          lastReclaim = Date.now();
+          const claimed = (await reader.xautoclaim(
+            this.k.events(),
+            this.group,
+            this.consumer,
+            this.reclaimIdleMs,
+            '0-0',
+            'COUNT',
+            100,
+          )) as [string, Array<[string, string[]] | null>];
+          entries = (claimed[1] ?? []).filter((e): e is [string, string[]] => Array.isArray(e));
+        }
+        if (!entries.length) {
+          const res = (await reader.xreadgroup(
+            'GROUP',
+            this.group,
+            this.consumer,
+            'COUNT',
+            200,
+            'BLOCK',
+            500,
+            'STREAMS',
+            this.k.events(),
+            '>',
+          )) as Array<[string, Array<[string, string[]]>]> | null;
+          entries = res?.[0]?.[1] ?? [];
+        }
+        if (!entries.length) continue;
+        // Each event's runs are created (idempotently) before the ack: a crash in between redelivers it.
+        await Promise.all(
+          entries.map(async ([, fields]) => {
+            const json = fields[fields.indexOf('e') + 1];
+            if (json) await this.handleEvent(JSON.parse(json) as StoredEvent);
+          }),
+        );
+        await this.redis.xack(this.k.events(), this.group, ...entries.map(([id]) => id));
+        this.wakeUp?.();
+      } catch (error) {
+        if (!this.running) return;
+        this.log('event loop error', error);
+        await sleep(500);
+      }
+    }
+  }
+
+  private async handleEvent(event: StoredEvent): Promise<void> {
+    const work: Promise<unknown>[] = [];
+    for (const fn of this.fns.values()) {
+      for (const trigger of fn.triggers) {
+        if (!trigger.event || !eventMatches(trigger.event, event.name)) continue;
+        if (trigger.expression && !safeEvaluate(trigger.expression, { event }, this.log)) continue;
+        work.push(this.createRun(fn, event, hashId(`${fn.id}\n${event.id}`)));
+        break;
+      }
+    }
+    work.push(this.matchWaits(event));
+    await Promise.all(work);
+  }
+
+  private async matchWaits(event: StoredEvent): Promise<void> {
+    const waits = await this.redis.hgetall(this.k.waits(event.name));
+    const now = Date.now();
+    for (const [field, json] of Object.entries(waits)) {
+      const wait = JSON.parse(json) as { runId: string; step: string; if?: string; event: StoredEvent; expiresAt: number };
+      if (wait.expiresAt < now) continue; // the timeout wins; the driver resolves it
+      if (wait.if && !safeEvaluate(wait.if, { event: wait.event, async: event }, this.log)) continue;
+      await this.scripts.wfResolveWait(
+        this.k.waits(event.name),
+        this.k.run(wait.runId),
+        this.k.due(),
+        field,
+        `s:${wait.step}`,
+        JSON.stringify({ data: event }),
+        now,
+        wait.runId,
+      );
+    }
+  }
+
+  private async createRun(fn: FnConfig, event: StoredEvent, runId: string): Promise<void> {
+    const now = Date.now();
+    const meta: RunMeta = {
+      id: runId,
+      fn: fn.id,
+      event,
+      status: 'queued',
+      attempt: 0,
+      stack: [],
+      planned: [],
+      createdAt: now,
+    };
+    let lockKey = this.k.singleton('_none', runId);
+    if (fn.singleton) {
+      const key = fn.singleton.key ? String(evaluateValue(fn.singleton.key, { event })) : '_';
+      lockKey = this.k.singleton(fn.id, key);
+      meta.singletonKey = lockKey;
+      if (fn.singleton.mode === 'cancel') {
+        const holder = await this.redis.get(lockKey);
+        if (holder && holder !== runId) await this.cancelRun(holder, lockKey);
+      }
+    }
+    const skipped: RunMeta = { ...meta, status: 'skipped', endedAt: now, error: 'singleton: another run is active' };
+    await this.scripts.wfCreate(
+      this.k.run(runId),
+      this.k.due(),
+      this.k.recent(),
+      lockKey,
+      runId,
+      JSON.stringify(meta),
+      JSON.stringify(skipped),
+      now,
+      24 * 3600 * 1000,
+      fn.singleton ? '1' : '0',
+    );
+  }
+
+  private async cancelRun(runId: string, lockKey: string): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.k.cancel(runId), '1', 'EX', FINISHED_RUN_TTL_S)
+      .zadd(this.k.due(), Date.now(), runId)
+      .eval(RELEASE_IF_OWNER, 1, lockKey, runId)
+      .exec();
+  }
+
+  // ---------------------------------------------------------------- crons
+  private async cronTick(): Promise<void> {
+    const minute = Math.floor(Date.now() / 60_000);
+    const at = new Date(minute * 60_000);
+    for (const fn of this.fns.values()) {
+      if (!fn.crons.length || this.firedCron.get(fn.id) === minute) continue;
+      const index = fn.crons.findIndex((c) => c.matches(at));
+      if (index < 0) continue;
+      this.firedCron.set(fn.id, minute);
+      // The per-(function, minute) lease: whichever process sets it first starts the run.
+      const won = await this.redis.set(this.k.cron(fn.id, minute), this.consumer, 'EX', 7_200, 'NX');
+      if (won !== 'OK') continue;
+      const cron = fn.triggers.filter((t) => t.cron)[index]?.cron ?? '';
+      const event: StoredEvent = {
+        name: 'inngest/scheduled.timer',
+        data: { cron },
+        id: `cron-${fn.id}-${minute}`,
+        ts: at.getTime(),
+      };
+      await this.createRun(fn, event, hashId(`${fn.id}\n${event.id}`));
+      this.wakeUp?.();
+    }
+  }
+
+  // ---------------------------------------------------------------- runs
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      try {
+        const free = this.concurrency - this.inflight;
+        let claimed: string[] = [];
+        if (free > 0) {
+          const now = Date.now();
+          claimed = (await this.scripts.wfClaim(this.k.due(), now, now + this.leaseMs, free)) as string[];
+          for (const id of claimed) {
+            if (this.live.has(id)) continue;
+            this.inflight++;
+            void this.drive(id)
+              .catch((error) => this.log(`run ${id} failed to drive`, error))
+              .finally(() => {
+                this.inflight--;
+                this.wakeUp?.();
+              });
+          }
+        }
+        if (claimed.length === 0 || claimed.length < free) await this.idle(this.pollMs);
+        else await new Promise((r) => setImmediate(r));
+      } catch (error) {
+        if (!this.running) return;
+        this.log('run loop error', error);
+        await sleep(500);
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private async load(runId: string): Promise<LiveRun | undefined> {
+    const raw = await this.redis.hgetall(this.k.run(runId));
+    if (!raw.meta) return undefined;
+    const steps: Record<string, StepState> = {};
+    for (const [field, value] of Object.entries(raw)) {
+      if (field.startsWith('s:')) steps[field.slice(2)] = JSON.parse(value) as StepState;
+    }
+    return { meta: JSON.parse(raw.meta) as RunMeta, steps, executed: 0 };
+  }
+
+  private async drive(runId: string): Promise<void> {
+    const live = await this.load(runId);
+    if (!live || TERMINAL.has(live.meta.status)) {
+      await this.redis.zrem(this.k.due(), runId);
+      return;
+    }
+    const { meta } = live;
+    const fn = this.fns.get(meta.fn);
+    if (!fn) {
+      // Served by another version of the app; leave it for a process that knows it.
+      await this.redis.zadd(this.k.due(), Date.now() + 60_000, runId);
+      return;
+    }
+    if (fn.singleton?.mode === 'cancel' && (await this.redis.exists(this.k.cancel(runId)))) {
+      await this.finish(live, fn, 'cancelled', { error: 'cancelled by a newer singleton run' });
+      return;
+    }
+    const now = Date.now();
+    if (meta.status === 'sleeping' && meta.sleepStep) {
+      if (now < (meta.wakeAt ?? 0)) return void (await this.redis.zadd(this.k.due(), meta.wakeAt ?? now, runId));
+      const writes = this.memo(live, meta.sleepStep, { data: null });
+      meta.sleepStep = undefined;
+      meta.wakeAt = undefined;
+      meta.status = 'running';
+      await this.save(live, writes);
+    } else if (meta.status === 'waiting' && meta.wait) {
+      const wait = meta.wait;
+      if (!live.steps[wait.step]) {
+        if (now < wait.expiresAt) return void (await this.redis.zadd(this.k.due(), wait.expiresAt, runId));
+        // Timed out: whoever deletes the wait entry decides (an event may be matching it right now).
+        const removed = await this.redis.hdel(this.k.waits(wait.event), wait.field);
+        if (!removed) return void (await this.redis.zadd(this.k.due(), Date.now(), runId));
+        live.steps[wait.step] = { data: null };
+      }
+      const writes = this.memo(live, wait.step, live.steps[wait.step] as StepState);
+      meta.wait = undefined;
+      meta.status = 'running';
+      await this.save(live, writes);
+    }
+
+    const semKey = fn.concurrency
+      ? this.k.sem(fn.id, fn.concurrency.key ? String(evaluateValue(fn.concurrency.key, { event: meta.event })) : '_')
+      : undefined;
+    if (semKey && fn.concurrency) {
+      const t = Date.now();
+      const ok = await this.scripts.wfAcquire(
+        semKey,
+        runId,
+        t,
+        t + this.leaseMs,
+        fn.concurrency.limit,
+        this.leaseMs * 2,
+      );
+      if (!ok) {
+        await this.redis.zadd(this.k.due(), Date.now() + 20 + Math.floor(Math.random() * 80), runId);
+        return;
+      }
+    }
+    this.live.set(runId, live);
+    try {
+      if (!meta.startedAt) {
+        meta.startedAt = Date.now();
+        meta.status = 'running';
+        this.options.observer?.runStarted?.(fn.id, meta.startedAt - meta.event.ts);
+      }
+      await this.execute(live, fn);
+    } finally {
+      this.live.delete(runId);
+      if (semKey) await this.redis.zrem(semKey, runId);
+      if (live.executed) this.options.observer?.stepsExecuted?.(fn.id, live.executed);
+    }
+  }
+
+  /** Calls the function until it completes, fails, sleeps, waits or needs a retry later. */
+  private async execute(live: LiveRun, fn: FnConfig): Promise<void> {
+    const { meta } = live;
+    const handler = this.handler as InngestFetchHandler;
+    // A function that never stops planning steps must not monopolise this driver: yield it back to the queue.
+    for (let round = 0; ; round++) {
+      if (round >= 1_000) return void (await this.redis.zadd(this.k.due(), Date.now(), meta.id));
+      const stepId = meta.planned[0] ?? 'step';
+      const body = {
+        version: 2,
+        event: meta.event,
+        events: [meta.event],
+        steps: live.steps,
+        ctx: {
+          run_id: meta.id,
+          attempt: meta.attempt,
+          max_attempts: fn.maxAttempts,
+          ...(this.checkpointing && stepId === 'step' ? { fn_id: fn.id, qi_id: meta.id } : {}),
+          stack: { stack: meta.stack, current: Math.max(0, meta.stack.length - 1) },
+        },
+      };
+      let status: number;
+      let text: string;
+      let noRetry = false;
+      let retryAfter: string | null = null;
+      try {
+        const res = await handler(
+          new Request(
+            `http://127.0.0.1/api/inngest?fnId=${encodeURIComponent(fn.id)}&stepId=${encodeURIComponent(stepId)}`,
+            {
+              method: 'POST',
+              body: JSON.stringify(body),
+              headers: { 'content-type': 'application/json', host: '127.0.0.1' },
+            },
+          ),
+        );
+        status = res.status;
+        text = await res.text();
+        noRetry = res.headers.get('x-inngest-no-retry') === 'true';
+        retryAfter = res.headers.get('retry-after');
+      } catch (error) {
+        status = 500;
+        text = JSON.stringify({ message: (error as Error).message });
+      }
+
+      if (status === 200) {
+        live.executed++;
+        return this.finish(live, fn, 'completed', { output: parseJson(text) });
+      }
+      if (status === 206) {
+        const ops = (parseJson(text) as Op[] | null) ?? [];
+        const next = await this.applyOps(live, fn, ops, retryAfter);
+        if (next === 'continue') continue;
+        return;
+      }
+      // Function-level error: 4xx or no-retry = failed for good; otherwise retry the request with backoff.
+      if (status < 500 || noRetry) return this.finish(live, fn, 'failed', { error: errorMessage(text) });
+      return this.retry(live, fn, errorMessage(text), retryAfter);
+    }
+  }
+
+  private async applyOps(
+    live: LiveRun,
+    fn: FnConfig,
+    ops: Op[],
+    retryAfter: string | null,
+  ): Promise<'continue' | 'stop'> {
+    const { meta } = live;
+    const writes: string[] = [];
+    let progressed = false;
+    let complete: Op | undefined;
+    let stepError: Op | undefined;
+    let sleepOp: Op | undefined;
+    let waitOp: Op | undefined;
+    const planned: string[] = [];
+    for (const op of ops) {
+      switch (op.op) {
+        case 'StepRun':
+        case 'Step':
+          // Re-reported after a checkpoint fallback is fine: memoizing is idempotent; the next request moves on.
+          writes.push(...this.memo(live, op.id, { data: op.data ?? null }));
+          progressed = true;
+          break;
+        case 'StepFailed':
+          writes.push(...this.memo(live, op.id, { error: op.error ?? op.data }));
+          progressed = true;
+          break;
+        case 'StepError':
+          stepError ??= op;
+          break;
+        case 'StepPlanned':
+          if (!live.steps[op.id]) planned.push(op.id);
+          break;
+        case 'Sleep':
+          sleepOp ??= op;
+          break;
+        case 'WaitForEvent':
+          waitOp ??= op;
+          break;
+        case 'RunComplete':
+          complete = op;
+          break;
+        default:
+          await this.save(live, writes);
+          await this.finish(live, fn, 'failed', { error: `unsupported step opcode ${op.op} (local runner)` });
+          return 'stop';
+      }
+    }
+    if (planned.length) {
+      meta.planned = [...new Set([...meta.planned.filter((id) => !live.steps[id]), ...planned])];
+      progressed = true;
+    }
+    if (complete) {
+      await this.save(live, writes);
+      await this.finish(live, fn, 'completed', { output: complete.data ?? null });
+      return 'stop';
+    }
+    if (stepError) {
+      await this.save(live, writes);
+      await this.retry(live, fn, errorMessage(JSON.stringify(stepError.error ?? stepError.data)), retryAfter);
+      return 'stop';
+    }
+    if (progressed) {
+      await this.save(live, writes);
+      return 'continue';
+    }
+    if (sleepOp) {
+      const until = parseSleep(sleepOp.name ?? '', sleepOp.opts);
+      meta.status = 'sleeping';
+      meta.sleepStep = sleepOp.id;
+      meta.wakeAt = until;
+      await this.save(live, writes);
+      await this.redis.zadd(this.k.due(), until, meta.id);
+      return 'stop';
+    }
+    if (waitOp) {
+      const opts = (waitOp.opts ?? {}) as { event?: string; timeout?: string; if?: string };
+      const eventName = opts.event ?? waitOp.name ?? '';
+      const expiresAt = Date.now() + parseDuration(opts.timeout ?? '1h');
+      const field = `${meta.id}|${waitOp.id}`;
+      meta.status = 'waiting';
+      meta.wait = { step: waitOp.id, event: eventName, expiresAt, field };
+      await this.save(live, writes);
+      await this.redis
+        .multi()
+        .hset(
+          this.k.waits(eventName),
+          field,
+          JSON.stringify({ runId: meta.id, step: waitOp.id, if: opts.if, event: meta.event, expiresAt }),
+        )
+        .zadd(this.k.due(), expiresAt, meta.id)
+        .exec();
+      return 'stop';
+    }
+    await this.save(live, writes);
+    await this.finish(live, fn, 'failed', { error: 'function returned 206 without any step to act on' });
+    return 'stop';
+  }
+
+  /** Records a step result; returns the hash fields to write. */
+  private memo(live: LiveRun, id: string, state: StepState): string[] {
+    if (!live.steps[id]) live.meta.stack.push(id);
+    live.steps[id] = state;
+    live.meta.planned = live.meta.planned.filter((p) => p !== id);
+    live.meta.attempt = 0;
+    live.executed++;
+    return [`s:${id}`, JSON.stringify(state)];
+  }
+
+  private async save(live: LiveRun, writes: string[]): Promise<void> {
+    await this.redis.hset(this.k.run(live.meta.id), 'meta', JSON.stringify(live.meta), ...writes);
+  }
+
+  private async retry(live: LiveRun, fn: FnConfig, error: string, retryAfter: string | null): Promise<void> {
+    const { meta } = live;
+    meta.attempt++;
+    if (meta.attempt >= fn.maxAttempts) return this.finish(live, fn, 'failed', { error });
+    this.options.observer?.stepRetried?.(fn.id);
+    const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (meta.attempt - 1));
+    const jittered = backoff * (0.9 + Math.random() * 0.2);
+    const after = retryAfterMs(retryAfter);
+    meta.status = 'retrying';
+    meta.error = error;
+    await this.save(live, []);
+    await this.redis.zadd(this.k.due(), Date.now() + (after ?? jittered), meta.id);
+  }
+
+  private async finish(
+    live: LiveRun,
+    fn: FnConfig,
+    status: 'completed' | 'failed' | 'cancelled',
+    result: { output?: unknown; error?: string },
+  ): Promise<void> {
+    const { meta } = live;
+    meta.status = status;
+    meta.endedAt = Date.now();
+    if ('output' in result) meta.output = result.output;
+    if (result.error !== undefined) meta.error = result.error;
+    else if (status === 'completed') meta.error = undefined;
+    const multi = this.redis
+      .multi()
+      .hset(this.k.run(meta.id), 'meta', JSON.stringify(meta))
+      .expire(this.k.run(meta.id), FINISHED_RUN_TTL_S)
+      .zrem(this.k.due(), meta.id);
+    if (meta.singletonKey) multi.eval(RELEASE_IF_OWNER, 1, meta.singletonKey, meta.id);
+    await multi.exec();
+    this.options.observer?.runFinished?.(fn.id, status, meta.endedAt - (meta.startedAt ?? meta.createdAt));
+    if (status === 'failed') {
+      // What Inngest emits on a permanent failure; `onFailure` handlers are functions triggered by it.
+      await this.ingest([
+        {
+          name: 'inngest/function.failed',
+          data: {
+            function_id: fn.id,
+            run_id: meta.id,
+            error: { name: 'Error', message: meta.error ?? 'failed' },
+            event: meta.event,
+          },
+        },
+      ]);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+type RunnerRedis = Redis & {
+  wfClaim(key: string, now: number, until: number, count: number): Promise<string[]>;
+  wfCreate(...args: Array<string | number>): Promise<number>;
+  wfAcquire(key: string, holder: string, now: number, until: number, limit: number, ttl: number): Promise<number>;
+  wfResolveWait(...args: Array<string | number>): Promise<number>;
+};
+
+interface RawFunctionConfig {
+  id: string;
+  triggers?: Array<{ event?: string; expression?: string; cron?: string }>;
+  steps?: Record<string, { retries?: { attempts?: number } }>;
+  concurrency?: number | { limit: number; key?: string } | Array<{ limit: number; key?: string }>;
+  singleton?: { mode: 'skip' | 'cancel'; key?: string };
+}
+
+/** Reads a function's config the way the SDK registers it with a server (ids, triggers, retries, flow control). */
+export function functionConfigs(fn: InngestFunction.Any, appId: string): FnConfig[] {
+  const getConfig = (fn as unknown as { getConfig(o: { baseUrl: URL; appPrefix: string }): RawFunctionConfig[] })
+    .getConfig;
+  const raw = getConfig.call(fn, { baseUrl: new URL('http://127.0.0.1/api/inngest'), appPrefix: appId });
+  return raw.map((c) => {
+    const concurrency = Array.isArray(c.concurrency)
+      ? c.concurrency[0]
+      : typeof c.concurrency === 'number'
+        ? { limit: c.concurrency }
+        : c.concurrency;
+    const attempts = c.steps?.step?.retries?.attempts;
+    const triggers = c.triggers ?? [];
+    return {
+      id: c.id,
+      triggers,
+      // `retries` counts retries; Inngest's default is 3, so 4 attempts.
+      maxAttempts: (attempts ?? 3) + 1,
+      ...(concurrency && concurrency.limit > 0
+        ? { concurrency: { limit: concurrency.limit, ...(concurrency.key ? { key: concurrency.key } : {}) } }
+        : {}),
+      ...(c.singleton ? { singleton: c.singleton } : {}),
+      crons: triggers.filter((t) => t.cron).map((t) => parseCron(t.cron as string)),
+    };
+  });
+}
+
+function eventMatches(pattern: string, name: string): boolean {
+  if (pattern === name) return true;
+  return pattern.endsWith('/*') && name.startsWith(pattern.slice(0, -1));
+}
+
+function safeEvaluate(expression: string, scope: Record<string, unknown>, log: (m: string, e?: unknown) => void) {
+  try {
+    return evaluateExpression(expression, scope);
+  } catch (error) {
+    log(`expression "${expression}" not supported by the local runner`, error);
+    return false;
+  }
+}
+
+export function hashId(text: string): string {
+  return createHash('sha1').update(text).digest('hex').slice(0, 24);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? null : JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function errorMessage(text: string): string {
+  const parsed = parseJson(text) as { message?: string; error?: string } | string | null;
+  if (parsed && typeof parsed === 'object') return String(parsed.message ?? parsed.error ?? text).slice(0, 2_000);
+  return String(parsed ?? 'unknown error').slice(0, 2_000);
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** Inngest duration strings: `500ms`, `1s`, `1h30m`, `2d`; a bare number is milliseconds. */
+export function parseDuration(text: string): number {
+  if (/^\d+$/.test(text)) return Number(text);
+  let total = 0;
+  let matched = '';
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) {
+    total += Number(m[1]) * (UNITS[m[2] as string] as number);
+    matched += m[0];
+  }
+  if (!matched || matched !== text.replace(/\s+/g, '')) throw new Error(`unsupported duration "${text}"`);
+  return total;
+}
+
+function parseSleep(name: string, opts: Record<string, unknown> | undefined): number {
+  // The SDK sends the target in `name`: a duration for step.sleep, an ISO date for step.sleepUntil.
+  const candidate = (opts?.duration as string | undefined) ?? name;
+  if (/^\d{4}-\d{2}-\d{2}T/.test(candidate)) return Date.parse(candidate);
+  return Date.now() + parseDuration(candidate);
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header)) return Number(header) * 1_000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

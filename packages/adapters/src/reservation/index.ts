@@ -1,0 +1,3 @@
+export * from './event-seat-change-listener';
+export * from './hold-expiry.function';
+export * from './kysely-reservation-repository';

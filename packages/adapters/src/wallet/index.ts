@@ -1,0 +1,2 @@
+export * from './kysely-wallet-ledger';
+export { isDuplicateKey, isRetryableLockError, retryOnLockConflict } from './mysql-errors';

@@ -1,0 +1,13 @@
+export * from './ports/concert-directory.port';
+export * from './ports/queue-pass-tokens.port';
+export * from './ports/queue-store.port';
+export * from './queue.entity';
+export * from './queue.policy';
+export * from './use-cases/admission-tick.use-case';
+export * from './use-cases/enter-queue.use-case';
+export * from './use-cases/leave-queue.use-case';
+export * from './use-cases/queue-overview.use-case';
+export * from './use-cases/queue-status.use-case';
+export * from './use-cases/require-active-pass.use-case';
+export { passOf } from './use-cases/queue-deps';
+export type { QueueDeps } from './use-cases/queue-deps';

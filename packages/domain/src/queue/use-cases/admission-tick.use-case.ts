@@ -1,0 +1,66 @@
+import type { Clock } from '../../shared';
+import { nextAdmissionRate } from '../queue.policy';
+import type { ConcertDirectory } from '../ports/concert-directory.port';
+import type { QueueStore, TickLimits } from '../ports/queue-store.port';
+
+export interface AdmissionTickReport {
+  readonly concerts: number;
+  readonly admitted: number;
+  readonly expired: number;
+  readonly abandoned: number;
+  readonly soldOutRefreshed: boolean;
+}
+
+/**
+ * One admission step over every concert with a queue. Safe to run from several processes at once: each
+ * concert's step is one atomic store operation that computes the free room itself, so QUEUE_MAX_ACTIVE holds
+ * whatever the interleaving. Sold-out flags are refreshed from the catalog every `soldOutRefreshMs`.
+ */
+export function createAdmissionTick(deps: {
+  readonly store: QueueStore;
+  readonly concerts: ConcertDirectory;
+  readonly clock: Clock;
+  readonly limits: TickLimits;
+  readonly soldOutRefreshMs: number;
+}) {
+  let lastRefreshMs = Number.NEGATIVE_INFINITY;
+
+  /** Sets each listed concert's sold-out flag from the catalog (no seat AVAILABLE or HELD = sold out). */
+  async function refreshSoldOut(concertIds: readonly number[]): Promise<void> {
+    if (concertIds.length === 0) return;
+    const sellable = await deps.concerts.withSellableSeats(concertIds);
+    await Promise.all(concertIds.map((id) => deps.store.setSoldOut(id, !sellable.has(id))));
+  }
+
+  async function tick(): Promise<AdmissionTickReport> {
+    const concertIds = await deps.store.concerts();
+    let admitted = 0;
+    let expired = 0;
+    let abandoned = 0;
+    const busy: number[] = [];
+    await Promise.all(
+      concertIds.map(async (concertId) => {
+        const nowMs = deps.clock.now().getTime();
+        const out = await deps.store.tick(concertId, nowMs, deps.limits);
+        admitted += out.admitted;
+        expired += out.expired;
+        abandoned += out.abandoned;
+        if (out.waiting > 0 || out.active > 0) busy.push(concertId);
+        // Only intervals with people waiting measure the admission rate; an idle room says nothing about it.
+        if (out.hadWaiters && out.previousSampleAtMs !== null) {
+          const rate = nextAdmissionRate(out.previousRatePerSec, out.admitted, nowMs - out.previousSampleAtMs);
+          await deps.store.saveAdmissionRate(concertId, rate);
+        }
+      }),
+    );
+    const nowMs = deps.clock.now().getTime();
+    const refresh = nowMs - lastRefreshMs >= deps.soldOutRefreshMs;
+    if (refresh) {
+      lastRefreshMs = nowMs;
+      await refreshSoldOut(busy);
+    }
+    return { concerts: concertIds.length, admitted, expired, abandoned, soldOutRefreshed: refresh };
+  }
+
+  return { tick, refreshSoldOut };
+}
