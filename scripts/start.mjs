@@ -18,14 +18,16 @@ import { fileURLToPath } from 'node:url';
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 process.chdir(ROOT);
 
-const DATABASE_URL = process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306/concert';
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379/0';
-const API_PORT = Number(process.env.API_PORT || 3001);
-const WEB_PORT = Number(process.env.WEB_PORT || 3000);
-const API_HOST = process.env.API_HOST || '127.0.0.1';
+// The environment is read here once; children get it whole, plus what this script decides.
+const ENV = { ...process.env };
+const DATABASE_URL = ENV.DATABASE_URL || 'mysql://root@127.0.0.1:3306/concert';
+const REDIS_URL = ENV.REDIS_URL || 'redis://127.0.0.1:6379/0';
+const API_PORT = Number(ENV.API_PORT || 3001);
+const WEB_PORT = Number(ENV.WEB_PORT || 3000);
+const API_HOST = ENV.API_HOST || '127.0.0.1';
 // One key per `npm start`, shared by every child it starts (and by restarts of them), so sessions and queue
 // passes signed by one process are valid in another.
-const AUTH_SECRET = process.env.AUTH_SECRET || randomBytes(32).toString('base64url');
+const AUTH_SECRET = ENV.AUTH_SECRET || randomBytes(32).toString('base64url');
 const API_ORIGIN = `http://${API_HOST === '0.0.0.0' ? '127.0.0.1' : API_HOST}:${API_PORT}`;
 const WEB_ORIGIN = `http://127.0.0.1:${WEB_PORT}`;
 
@@ -98,14 +100,15 @@ async function waitFor(check, timeoutMs, intervalMs = 1_000) {
 function dockerComposeWorks() {
   const quiet = { stdio: 'ignore', timeout: 15_000 };
   return (
-    spawnSync('docker', ['info'], quiet).status === 0 &&
-    spawnSync('docker', ['compose', 'version'], quiet).status === 0
+    spawnSync('docker', ['info'], quiet).status === 0 && spawnSync('docker', ['compose', 'version'], quiet).status === 0
   );
 }
 
 function howToStartServices(missing, mysql, redis) {
-  const lines = [`${missing.join(' and ')} not answering at ${missing.map((m) => (m === 'MySQL' ? DATABASE_URL : REDIS_URL)).join(' / ')}.`];
-  lines.push(`Start ${missing.length > 1 ? 'them' : 'it'}, then run `npm start` again:`);
+  const lines = [
+    `${missing.join(' and ')} not answering at ${missing.map((m) => (m === 'MySQL' ? DATABASE_URL : REDIS_URL)).join(' / ')}.`,
+  ];
+  lines.push(`Start ${missing.length > 1 ? 'them' : 'it'}, then run \`npm start\` again:`);
   if (missing.includes('MySQL')) {
     lines.push('  MariaDB (as root):');
     lines.push(
@@ -214,7 +217,14 @@ async function main() {
       say(`${missing.join(' and ')} not answering: docker compose up -d ${services.join(' ')}`);
       if ((await run('docker', ['compose', 'up', '-d', ...services])) !== 0) return die('docker compose up failed');
       say('waiting for them to answer (up to 120 s)');
-      await waitFor(async () => (missing = await check()).length === 0, 120_000, 2_000);
+      await waitFor(
+        async () => {
+          missing = await check();
+          return missing.length === 0;
+        },
+        120_000,
+        2_000,
+      );
     }
     if (missing.length > 0) return die(howToStartServices(missing, mysql, redis));
   }
@@ -223,8 +233,7 @@ async function main() {
   // 3 and 4. Schema and data.
   const dbEnv = { DATABASE_URL };
   if ((await run('npm', ['run', '--silent', 'db:migrate'], dbEnv)) !== 0) return die('db:migrate failed');
-  if ((await run('npm', ['run', '--silent', 'db:seed', '--', '--if-empty'], dbEnv)) !== 0)
-    return die('db:seed failed');
+  if ((await run('npm', ['run', '--silent', 'db:seed', '--', '--if-empty'], dbEnv)) !== 0) return die('db:seed failed');
 
   // 5. API and web.
   say(`starting the API on ${API_ORIGIN}`);
@@ -236,7 +245,7 @@ async function main() {
     AUTH_SECRET,
   });
 
-  const webEnv = { WEB_PORT: String(WEB_PORT), NEXT_PUBLIC_API_URL: process.env.NEXT_PUBLIC_API_URL || API_ORIGIN };
+  const webEnv = { WEB_PORT: String(WEB_PORT), NEXT_PUBLIC_API_URL: ENV.NEXT_PUBLIC_API_URL || API_ORIGIN };
   let web = false;
   if (!hasNextApp()) {
     say('apps/web has no Next.js app yet: skipping the web app');
@@ -267,7 +276,7 @@ async function main() {
       ...(web ? [`  web       ${WEB_ORIGIN}`] : []),
       `  api       ${API_ORIGIN}/trpc`,
       `  health    ${API_ORIGIN}/health   ready ${API_ORIGIN}/ready   metrics ${API_ORIGIN}/metrics`,
-      `  workflows ${API_ORIGIN}/api/inngest (INNGEST_MODE=${process.env.INNGEST_MODE || 'local'})`,
+      `  workflows ${API_ORIGIN}/api/inngest (INNGEST_MODE=${ENV.INNGEST_MODE || 'local'})`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -7,7 +7,17 @@ describe('loopback guard', () => {
   });
 
   it('refuses every other host, private or public', () => {
-    for (const h of ['10.0.0.1', '192.168.1.1', '172.16.0.1', '8.8.8.8', 'example.com', '127.0.0.1.nip.io', '0.0.0.0', '128.0.0.1', '127.0.0.256']) {
+    for (const h of [
+      '10.0.0.1',
+      '192.168.1.1',
+      '172.16.0.1',
+      '8.8.8.8',
+      'example.com',
+      '127.0.0.1.nip.io',
+      '0.0.0.0',
+      '128.0.0.1',
+      '127.0.0.256',
+    ]) {
       expect(isLoopbackHost(h)).toBe(false);
     }
   });

@@ -15,7 +15,7 @@ export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return m !== null && m.slice(1).every((p) => Number(p) <= 255);
+  return m?.slice(1).every((p) => Number(p) <= 255) ?? false;
 }
 
 /** Throws unless `url` is an http:// URL on the loopback range. Returns the parsed URL. */
@@ -26,7 +26,8 @@ export function assertLoopbackUrl(url: string): URL {
   } catch {
     throw new RefusedTargetError(`invalid URL '${url}'`);
   }
-  if (parsed.protocol !== 'http:') throw new RefusedTargetError(`refusing ${parsed.protocol} URL '${url}': only http://`);
+  if (parsed.protocol !== 'http:')
+    throw new RefusedTargetError(`refusing ${parsed.protocol} URL '${url}': only http://`);
   if (!isLoopbackHost(parsed.hostname)) {
     throw new RefusedTargetError(`refusing '${parsed.host}': load traffic goes only to 127.0.0.0/8 or ::1`);
   }
@@ -79,6 +80,8 @@ export class HttpTransport {
       let settled = false;
       const headers: Record<string, string> = { ...req.headers };
       if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+      let headerBytes = req.method.length + url.pathname.length + url.search.length + 32 + url.host.length;
+      for (const [k, v] of Object.entries(headers)) headerBytes += k.length + v.length + 4;
       const finish = (res: Partial<RawResponse>) => {
         if (settled) return;
         settled = true;
@@ -95,7 +98,8 @@ export class HttpTransport {
           blocked: tSocket - t0,
           connecting: tReady - tSocket,
           bytesReceived: 0,
-          bytesSent: req.body ? Buffer.byteLength(req.body) : 0,
+          // Request line + headers + body: an estimate of the bytes written (k6 counts the wire bytes).
+          bytesSent: headerBytes + (req.body ? Buffer.byteLength(req.body) : 0),
           ...res,
         });
       };
@@ -119,7 +123,8 @@ export class HttpTransport {
           });
           res.on('end', () => {
             const h: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
             finish({
               status: res.statusCode ?? 0,
               headers: h,

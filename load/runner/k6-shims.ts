@@ -118,7 +118,14 @@ export class K6Response {
   error: string;
   error_code: number;
   url: string;
-  timings: { duration: number; waiting: number; receiving: number; sending: number; blocked: number; connecting: number };
+  timings: {
+    duration: number;
+    waiting: number;
+    receiving: number;
+    sending: number;
+    blocked: number;
+    connecting: number;
+  };
   request: { method: string; url: string; headers: Record<string, string>; body: string };
   private parsed: unknown;
   private parsedOk = false;
@@ -149,7 +156,15 @@ export class K6Response {
   }
 }
 
-const PARAM_KEYS = new Set(['headers', 'tags', 'timeout', 'responseType', 'responseCallback', 'redirects', 'compression']);
+const PARAM_KEYS = new Set([
+  'headers',
+  'tags',
+  'timeout',
+  'responseType',
+  'responseCallback',
+  'redirects',
+  'compression',
+]);
 
 function parseTimeout(t: unknown): number {
   if (t === undefined) return 60_000;
@@ -168,7 +183,8 @@ export function parseDurationMs(text: string): number {
   for (let m = re.exec(s); m; m = re.exec(s)) {
     const n = Number(m[1]);
     const unit = m[2];
-    total += unit === 'h' ? n * 3_600_000 : unit === 'm' ? n * 60_000 : unit === 's' ? n * 1000 : unit === 'ms' ? n : n / 1000;
+    total +=
+      unit === 'h' ? n * 3_600_000 : unit === 'm' ? n * 60_000 : unit === 's' ? n * 1000 : unit === 'ms' ? n : n / 1000;
     matched = re.lastIndex;
   }
   if (matched !== s.length || s.length === 0) throw new Error(`invalid duration '${text}'`);
@@ -299,7 +315,8 @@ export function createModules(shared: RunShared, vu: VuState): Record<string, Re
     },
     expectedStatuses,
     setResponseCallback: (cb: ResponseCallback | null) => {
-      if (cb !== null && !(cb && EXPECTED in cb)) throw new Error('setResponseCallback takes http.expectedStatuses(...)');
+      if (cb !== null && !(cb && EXPECTED in cb))
+        throw new Error('setResponseCallback takes http.expectedStatuses(...)');
       responseCallback = cb;
     },
   };
@@ -324,7 +341,10 @@ export function createModules(shared: RunShared, vu: VuState): Record<string, Re
     for (const [name, fn] of Object.entries(sets)) {
       const ok = Boolean(typeof fn === 'function' ? fn(value) : fn);
       let entry = shared.checks.get(name);
-      if (!entry) shared.checks.set(name, (entry = { passes: 0, fails: 0 }));
+      if (!entry) {
+        entry = { passes: 0, fails: 0 };
+        shared.checks.set(name, entry);
+      }
       if (ok) entry.passes++;
       else entry.fails++;
       registry.add(builtin.checks, ok, { check: name, scenario: vu.scenario, group: vu.groupPath, ...tags });

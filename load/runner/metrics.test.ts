@@ -36,7 +36,7 @@ describe('TrendSink', () => {
 describe('RateSink', () => {
   it('is the share of non-zero samples', () => {
     const r = new RateSink();
-    [true, false, true, true].forEach((v) => r.add(v));
+    for (const v of [true, false, true, true]) r.add(v);
     expect(r.rate).toBeCloseTo(0.75);
   });
 });

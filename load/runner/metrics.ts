@@ -187,9 +187,15 @@ export class MetricsRegistry {
     }
     if (breakdown !== undefined) {
       let names = this.byName.get(metric.name);
-      if (!names) this.byName.set(metric.name, (names = new Map()));
+      if (!names) {
+        names = new Map();
+        this.byName.set(metric.name, names);
+      }
       let sink = names.get(breakdown);
-      if (!sink && names.size < MetricsRegistry.MAX_NAMES) names.set(breakdown, (sink = new TrendSink()));
+      if (!sink && names.size < MetricsRegistry.MAX_NAMES) {
+        sink = new TrendSink();
+        names.set(breakdown, sink);
+      }
       sink?.add(v);
     }
   }

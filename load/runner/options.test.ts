@@ -26,14 +26,23 @@ describe('planScenarios', () => {
         },
       },
     });
-    expect(plans[0]).toMatchObject({ executor: 'constant-arrival-rate', timeUnitMs: 1000, durationMs: 30_000, maxVUs: 500 });
+    expect(plans[0]).toMatchObject({
+      executor: 'constant-arrival-rate',
+      timeUnitMs: 1000,
+      durationMs: 30_000,
+      maxVUs: 500,
+    });
     expect(plans[1]).toMatchObject({ executor: 'ramping-arrival-rate', maxVUs: 5, startTimeMs: 5000, exec: 'other' });
     expect(plannedDurationMs(plans[1]!)).toBe(15_000);
   });
 
   it('defaults to one VU and one iteration, and vus+duration to constant-vus', () => {
     expect(planScenarios({})[0]).toMatchObject({ executor: 'shared-iterations', vus: 1, iterations: 1 });
-    expect(planScenarios({ vus: 5, duration: '1m' })[0]).toMatchObject({ executor: 'constant-vus', vus: 5, durationMs: 60_000 });
+    expect(planScenarios({ vus: 5, duration: '1m' })[0]).toMatchObject({
+      executor: 'constant-vus',
+      vus: 5,
+      durationMs: 60_000,
+    });
   });
 
   it('refuses what it does not support', () => {

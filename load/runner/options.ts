@@ -77,7 +77,8 @@ export class OptionsError extends Error {
 
 const dur = (v: unknown, what: string): number => {
   if (typeof v === 'number') return v;
-  if (typeof v !== 'string') throw new OptionsError(`${what}: expected a duration like '30s', got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string')
+    throw new OptionsError(`${what}: expected a duration like '30s', got ${JSON.stringify(v)}`);
   try {
     return parseDurationMs(v);
   } catch {
@@ -173,7 +174,12 @@ function planOne(name: string, s: Record<string, unknown>): ScenarioPlan {
         durationMs: dur(s.duration, w('duration')),
       };
     case 'ramping-vus':
-      return { ...common, executor, startVUs: int(s.startVUs ?? 1, w('startVUs')), stages: stagesOf(s.stages, w('stages')) };
+      return {
+        ...common,
+        executor,
+        startVUs: int(s.startVUs ?? 1, w('startVUs')),
+        stages: stagesOf(s.stages, w('stages')),
+      };
     case 'per-vu-iterations':
     case 'shared-iterations':
       return {

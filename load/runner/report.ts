@@ -26,7 +26,11 @@ interface Baselines {
 export const COMPARISONS: Record<string, { endpoint: string; seed: string[]; nestjs: string[] }[]> = {
   'seed-dates': [{ endpoint: 'catalog.availableDates', seed: ['dates-cached', 'dates-nocache'], nestjs: ['dates'] }],
   'seed-seats': [
-    { endpoint: 'catalog.availableSeats', seed: ['seats-fixed', 'seats-fullscan'], nestjs: ['seats-cache', 'seats-nocache'] },
+    {
+      endpoint: 'catalog.availableSeats',
+      seed: ['seats-fixed', 'seats-fullscan'],
+      nestjs: ['seats-cache', 'seats-nocache'],
+    },
   ],
   'seed-hold': [
     { endpoint: 'reservation.hold', seed: ['hold-async', 'hold-sync'], nestjs: [] },
@@ -110,7 +114,8 @@ export function metricsToJson(result: RunResult): Record<string, Record<string, 
     for (const [key, sink] of entries) {
       if (sink instanceof TrendSink) out[key] = { type: 'trend', ...summarizeTrend(sink, result.durationMs) };
       else if (sink instanceof CounterSink) out[key] = { type: 'counter', count: sink.sum, rate: sink.sum / seconds };
-      else if (sink instanceof RateSink) out[key] = { type: 'rate', rate: sink.rate, passes: sink.trues, fails: sink.total - sink.trues };
+      else if (sink instanceof RateSink)
+        out[key] = { type: 'rate', rate: sink.rate, passes: sink.trues, fails: sink.total - sink.trues };
       else if (sink instanceof GaugeSink) out[key] = { type: 'gauge', value: sink.value, min: sink.min, max: sink.max };
     }
   }
@@ -130,7 +135,10 @@ export function textSummary(result: RunResult): string {
   const seconds = result.durationMs / 1000;
   for (const [name, c] of result.checks) {
     const mark = c.fails === 0 ? '✓' : '✗';
-    const extra = c.fails === 0 ? '' : `\n       ↳  ${((c.passes / (c.passes + c.fails)) * 100).toFixed(0)}% — ✓ ${c.passes} / ✗ ${c.fails}`;
+    const extra =
+      c.fails === 0
+        ? ''
+        : `\n       ↳  ${((c.passes / (c.passes + c.fails)) * 100).toFixed(0)}% — ✓ ${c.passes} / ✗ ${c.fails}`;
     lines.push(`     ${mark} ${name}${extra}`);
   }
   if (result.checks.size > 0) lines.push('');
@@ -139,7 +147,9 @@ export function textSummary(result: RunResult): string {
   for (const metric of sorted) {
     const rows: [string, typeof metric.sink][] = [
       [metric.name, metric.sink],
-      ...metric.submetrics.map((s) => [`  { ${s.key.slice(s.key.indexOf('{') + 1, -1)} }`, s.sink] as [string, typeof metric.sink]),
+      ...metric.submetrics.map(
+        (s) => [`  { ${s.key.slice(s.key.indexOf('{') + 1, -1)} }`, s.sink] as [string, typeof metric.sink],
+      ),
     ];
     for (const [label, sink] of rows) {
       let text: string | null = null;
@@ -192,7 +202,12 @@ function loadBaselines(dir: string): { seed: Baselines; nestjs: Baselines } {
 
 const num = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '-' : v.toFixed(digits));
 
-export function markdownReport(scenario: string, result: RunResult, meta: Record<string, string>, baselineDir: string): string {
+export function markdownReport(
+  scenario: string,
+  result: RunResult,
+  meta: Record<string, string>,
+  baselineDir: string,
+): string {
   const { seed, nestjs } = loadBaselines(baselineDir);
   const metrics = metricsToJson(result);
   const lines: string[] = [];
@@ -218,7 +233,13 @@ export function markdownReport(scenario: string, result: RunResult, meta: Record
   }
   if (result.aborted) lines.push(`- **ABORTED**: ${result.aborted}`);
   const byName = endpointBreakdown(result);
-  lines.push('', '## Per endpoint (ms)', '', '| endpoint | requests | req/s | avg | min | med | p90 | p95 | p99 | max |', '|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    '## Per endpoint (ms)',
+    '',
+    '| endpoint | requests | req/s | avg | min | med | p90 | p95 | p99 | max |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const [name, t] of Object.entries(byName)) {
     lines.push(
       `| ${name} | ${t.count} | ${num(t.rps, 1)} | ${num(t.avg)} | ${num(t.min)} | ${num(t.med)} | ${num(t.p90)} | ${num(t.p95)} | ${num(t.p99)} | ${num(t.max)} |`,
@@ -237,7 +258,10 @@ export function markdownReport(scenario: string, result: RunResult, meta: Record
     }
     for (const key of cmp.seed) {
       const r = seed.rows[key];
-      if (r) lines.push(`| seed: ${r.label} | ${r.rps ?? '-'} | ${num(r.p50)} | ${num(r.p90)} | ${num(r.p95)} | ${num(r.min)} | ${num(r.max)} |`);
+      if (r)
+        lines.push(
+          `| seed: ${r.label} | ${r.rps ?? '-'} | ${num(r.p50)} | ${num(r.p90)} | ${num(r.p95)} | ${num(r.min)} | ${num(r.max)} |`,
+        );
     }
     for (const key of cmp.nestjs) {
       const r = nestjs.rows[key];
@@ -245,14 +269,15 @@ export function markdownReport(scenario: string, result: RunResult, meta: Record
     }
     if (ours && cmp.seed.length > 0) {
       const s = seed.rows[cmp.seed[0]!];
-      if (s?.p95) lines.push('', `p95 ratio seed / ours (${s.label}): ${(s.p95 / Math.max(ours.p95, 0.001)).toFixed(1)}×`);
+      if (s?.p95)
+        lines.push('', `p95 ratio seed / ours (${s.label}): ${(s.p95 / Math.max(ours.p95, 0.001)).toFixed(1)}×`);
     }
   }
   lines.push(
     '',
     `Seed: ${seed.source}. NestJS: ${nestjs.source}. Compare like with like: the seed's figures come from its own`,
     'closed-model profile (ramping VUs); NestJS figures are saturation throughput at 100 connections; an open-model',
-    "run shows latency at a fixed arrival rate. Absolute numbers drift between runs on this shared machine.",
+    'run shows latency at a fixed arrival rate. Absolute numbers drift between runs on this shared machine.',
   );
   if (result.checks.size > 0) {
     lines.push('', '## Checks', '', '| check | passes | fails |', '|---|---|---|');
@@ -272,7 +297,9 @@ export function markdownReport(scenario: string, result: RunResult, meta: Record
   if (result.thresholds.length > 0) {
     lines.push('', '## Thresholds', '', '| metric | threshold | actual | ok |', '|---|---|---|---|');
     for (const t of result.thresholds) {
-      lines.push(`| ${t.metric} | \`${t.expression}\` | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.ok ? 'yes' : '**no**'} |`);
+      lines.push(
+        `| ${t.metric} | \`${t.expression}\` | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.ok ? 'yes' : '**no**'} |`,
+      );
     }
   }
   if (result.errors.size > 0) {

@@ -199,7 +199,9 @@ export default function () { sleep(60); }
 
   it('stays within the safety limits', async () => {
     const many = script(`export const options = { vus: 50, duration: '1s' }; export default function () {}`);
-    await expect(runScript({ script: many, env: {}, log: quiet, limits: { maxVUs: 10 } })).rejects.toThrow(/limit is 10/);
+    await expect(runScript({ script: many, env: {}, log: quiet, limits: { maxVUs: 10 } })).rejects.toThrow(
+      /limit is 10/,
+    );
     const long = script(`export const options = { vus: 1, duration: '2h' }; export default function () {}`);
     await expect(runScript({ script: long, env: {}, log: quiet })).rejects.toThrow(/the limit is 1800 s/);
     reset();

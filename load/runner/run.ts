@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { HttpTransport } from './http-client';
 import {
@@ -93,6 +94,8 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
   let nextVuId = 1;
   const newVu = (id: number, scenario: ScenarioPlan | null): Vu => {
     const controller = new AbortController();
+    // One listener per in-flight request of this VU (http.batch may have hundreds at once).
+    setMaxListeners(0, controller.signal);
     const ctx = { iter: 0 };
     const state: VuState = {
       id,
@@ -133,7 +136,8 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
     }
   }
   const totalVus = scenarios.reduce((a, s) => a + maxVusOf(s), 0);
-  if (totalVus > limits.maxVUs) throw new Error(`the script needs up to ${totalVus} VUs; the limit is ${limits.maxVUs}`);
+  if (totalVus > limits.maxVUs)
+    throw new Error(`the script needs up to ${totalVus} VUs; the limit is ${limits.maxVUs}`);
   const planned = Math.max(...scenarios.map(plannedDurationMs));
   if (planned > limits.maxDurationMs) {
     throw new Error(`the script runs for ${planned / 1000} s; the limit is ${limits.maxDurationMs / 1000} s`);
@@ -253,13 +257,15 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
         const loop = async (vu: Vu) => {
           shared.instance.vusActive++;
           try {
-            while (wanted.get(vu) && !done && !runAbort.signal.aborted) await runIteration(vu, plan, scenarioIteration++);
+            while (wanted.get(vu) && !done && !runAbort.signal.aborted)
+              await runIteration(vu, plan, scenarioIteration++);
           } finally {
             shared.instance.vusActive--;
             loops.delete(vu);
           }
         };
-        const target = (t: number) => (plan.executor === 'constant-vus' ? plan.vus : vusAt(plan.startVUs, plan.stages, t));
+        const target = (t: number) =>
+          plan.executor === 'constant-vus' ? plan.vus : vusAt(plan.startVUs, plan.stages, t);
         const adjust = () => {
           const n = Math.min(target(elapsed()), limits.maxVUs);
           while (vus.length < n) makeVu();
@@ -356,7 +362,11 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
     if (typeof probe.exports.teardown === 'function') {
       const teardownFn = probe.exports.teardown as (d: unknown) => unknown;
       try {
-        await timed('teardown()', durOpt(options.teardownTimeout, 60_000), Promise.resolve(teardownFn(JSON.parse(dataJson))));
+        await timed(
+          'teardown()',
+          durOpt(options.teardownTimeout, 60_000),
+          Promise.resolve(teardownFn(JSON.parse(dataJson))),
+        );
       } catch (e) {
         recordError(e);
       }

@@ -13,7 +13,8 @@ export interface ThresholdResult {
   ok: boolean;
 }
 
-const EXPR = /^\s*(avg|min|max|med|count|rate|value|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(<=|>=|<|>|===|==|!=)\s*(-?\d+(?:\.\d+)?)\s*$/;
+const EXPR =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(<=|>=|<|>|===|==|!=)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 export interface ParsedThreshold {
   aggregation: string;
@@ -78,12 +79,16 @@ export function prepareThresholds(options: unknown, registry: MetricsRegistry): 
   if (typeof options !== 'object' || options === null) throw new Error('options.thresholds must be an object');
   for (const [key, list] of Object.entries(options as Record<string, unknown>)) {
     if (!Array.isArray(list)) throw new Error(`thresholds['${key}'] must be an array`);
-    for (const item of list) parseThreshold(typeof item === 'string' ? item : (item as { threshold: string }).threshold);
+    for (const item of list)
+      parseThreshold(typeof item === 'string' ? item : (item as { threshold: string }).threshold);
     registry.submetric(key);
   }
 }
 
-export function evaluateThresholds(options: ThresholdOptions | undefined, registry: MetricsRegistry): ThresholdResult[] {
+export function evaluateThresholds(
+  options: ThresholdOptions | undefined,
+  registry: MetricsRegistry,
+): ThresholdResult[] {
   const results: ThresholdResult[] = [];
   for (const [key, list] of Object.entries(options ?? {})) {
     const sink = registry.submetric(key);

@@ -45,7 +45,8 @@ function run(source: string, env: Record<string, string> = {}, ctx = { iter: 0 }
 
 describe('transformK6Script', () => {
   it('awaits http calls, sleep, group and local helpers, so a synchronous k6 script runs in order', async () => {
-    const { exports, log } = run(`
+    const { exports, log } = run(
+      `
 import http from 'k6/http';
 import { check, sleep, group } from 'k6';
 export const options = { vus: 1 };
@@ -62,7 +63,9 @@ export default function () {
   sleep(0.5);
   return token + ':' + s;
 }
-`, { BASE: 'http://127.0.0.1' });
+`,
+      { BASE: 'http://127.0.0.1' },
+    );
     expect(exports.options).toEqual({ vus: 1 });
     const result = await (exports.default as () => Promise<string>)();
     expect(result).toBe('tok:200');

@@ -178,7 +178,8 @@ export function transformK6Script(
           const keyword = ts.isFunctionDeclaration(stmt)
             ? stmt.getChildren(sf).find((c) => c.kind === ts.SyntaxKind.FunctionKeyword)
             : stmt.getChildren(sf).find((c) => c.kind === ts.SyntaxKind.ClassKeyword);
-          if (ts.isFunctionDeclaration(stmt) && stmt.asteriskToken) fail(stmt.getStart(sf), 'generators are not supported');
+          if (ts.isFunctionDeclaration(stmt) && stmt.asteriskToken)
+            fail(stmt.getStart(sf), 'generators are not supported');
           const after = ts.isFunctionDeclaration(stmt) && stmt.asteriskToken ? stmt.asteriskToken.end : keyword!.end;
           edits.push({ pos: after, end: after, text: ' __k6_default', rank: 2 });
         }
@@ -293,7 +294,10 @@ export function transformK6Script(
     if ((ts.isFunctionDeclaration(parent) || ts.isVariableDeclaration(parent)) && parent.name === id) continue;
     if (ts.isExportSpecifier(parent) || ts.isImportSpecifier(parent) || ts.isImportClause(parent)) continue;
     if (ts.isCallExpression(parent) && isGroupCall(parent)) continue;
-    fail(id.getStart(sf), `'${id.text}' makes HTTP requests or sleeps and can only be called directly, not used as a value`);
+    fail(
+      id.getStart(sf),
+      `'${id.text}' makes HTTP requests or sleeps and can only be called directly, not used as a value`,
+    );
   }
 
   for (const call of blockingCalls) {
@@ -313,7 +317,8 @@ export function transformK6Script(
   }
   for (const id of identifiers) {
     if (id.text === '__ITER') edits.push({ pos: id.getStart(sf), end: id.end, text: '__k6ctx.iter', rank: 1 });
-    if (id.text === '__k6ctx' || id.text === '__import') fail(id.getStart(sf), `'${id.text}' is reserved by the runner`);
+    if (id.text === '__k6ctx' || id.text === '__import')
+      fail(id.getStart(sf), `'${id.text}' is reserved by the runner`);
   }
 
   edits.sort((a, b) => a.pos - b.pos || a.rank - b.rank);

@@ -6,9 +6,10 @@
 // A 409 SEAT_UNAVAILABLE is expected (e.g. a seat taken since setup) and counted apart, not as a failure.
 // k6:  k6 run load/scenarios/hold-rate.js -e API_URL=http://127.0.0.1:3001 -e RATE=500
 // ours: npm run load -- hold-rate [--rate 500] [--duration 20s]
-import http from 'k6/http';
-import exec from 'k6/execution';
+
 import { check, sleep } from 'k6';
+import exec from 'k6/execution';
+import http from 'k6/http';
 import { Counter } from 'k6/metrics';
 import {
   API,
@@ -135,7 +136,9 @@ export default function (data) {
   }
   const [seatId, passIdx] = data.work[i];
   const pass = data.passes[passIdx];
-  const res = mutate('reservation.hold', { seatId }, authHeaders(pass[0], pass[1]), { responseCallback: HOLD_EXPECTED });
+  const res = mutate('reservation.hold', { seatId }, authHeaders(pass[0], pass[1]), {
+    responseCallback: HOLD_EXPECTED,
+  });
   const code = domainCodeOf(res);
   if (res.status === 200) held.add(1);
   else if (res.status === 409 && code === 'SEAT_UNAVAILABLE') seatUnavailable.add(1);

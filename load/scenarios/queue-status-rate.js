@@ -2,8 +2,9 @@
 // (default 2,000) users who entered the queues of CONCERTS (default 10) concerts in setup().
 // k6:  k6 run load/scenarios/queue-status-rate.js -e API_URL=http://127.0.0.1:3001 -e RATE=3000
 // ours: npm run load -- queue-status-rate [--rate 3000] [--duration 30s]
-import exec from 'k6/execution';
+
 import { check } from 'k6';
+import exec from 'k6/execution';
 import { arrivalRateScenario, authHeaders, enterMany, envInt, query, signInMany } from './lib/trpc.js';
 
 const POOL = envInt('POOL', 2000);

@@ -1,7 +1,7 @@
 // The seed's profile on catalog.availableDates: 100/200/300/200/100/0 VUs, 20 s stages (closed model),
 // each VU asks for the dates of a random concert, then sleeps SLEEP seconds (default 1).
 // k6:  k6 run load/scenarios/seed-dates.js -e API_URL=http://127.0.0.1:3001
-// ours: npm run load -- seed-dates [--env STAGE=5s]
+// ours: npm run load -- seed-dates [--env STAGE=5s | --duration 30s]
 import { check, sleep } from 'k6';
 import { dataOf, envInt, query, randInt, seedStages } from './lib/trpc.js';
 

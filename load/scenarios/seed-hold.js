@@ -4,9 +4,10 @@
 // A 409 SEAT_UNAVAILABLE (someone was faster) and a 412 HOLD_LIMIT_REACHED are expected outcomes: they are
 // counted in their own metrics, not as failed requests.
 // k6:  k6 run load/scenarios/seed-hold.js -e API_URL=http://127.0.0.1:3001
-// ours: npm run load -- seed-hold
-import http from 'k6/http';
+// ours: npm run load -- seed-hold [--env STAGE=5s | --duration 30s]
+
 import { check, sleep } from 'k6';
+import http from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
 import {
   authHeaders,

@@ -4,15 +4,14 @@
 // When its pass turns ACTIVE it leaves the queue (freeing the slot) and comes back as a new user, so the line
 // keeps moving. Closed model.
 // k6:  k6 run load/scenarios/seed-queue.js -e API_URL=http://127.0.0.1:3001 -e SCALE=0.1
-// ours: npm run load -- seed-queue [--env SCALE=0.05] [--env STAGE=10s]
+// ours: npm run load -- seed-queue [--env SCALE=0.05] [--env STAGE=10s | --duration 2m]
 import { check, sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
-import { authHeaders, dataOf, envInt, mutate, query, signIn } from './lib/trpc.js';
+import { authHeaders, dataOf, envInt, mutate, query, signIn, stageLength } from './lib/trpc.js';
 
 const SCALE = envInt('SCALE', 0.1);
 const USERS = envInt('USERS', 10000);
 const CONCERT = envInt('CONCERT', 1);
-const STAGE = __ENV.STAGE || '30s';
 const FINAL_RUN = [1000, 2000, 3000, 4000, 5000, 6000, 6500, 6000, 4000, 2000, 0];
 
 const admitted = new Counter('queue_admitted');
@@ -20,7 +19,7 @@ const waitToActive = new Trend('queue_wait_to_active', true);
 const pollFailed = new Counter('queue_poll_failed');
 
 export const options = {
-  stages: FINAL_RUN.map((n) => ({ duration: STAGE, target: Math.round(n * SCALE) })),
+  stages: FINAL_RUN.map((n) => ({ duration: stageLength(FINAL_RUN.length, '30s'), target: Math.round(n * SCALE) })),
   thresholds: {
     http_req_failed: ['rate<0.01'],
     // The seed's final run: p95 10 ms at ~430 req/s.

@@ -1,7 +1,7 @@
 // The seed's profile on catalog.availableSeats: 100/200/300/200/100/0 VUs, 20 s stages (closed model),
 // each VU lists the available seats of a random date (schedule), then sleeps SLEEP seconds (default 1).
 // k6:  k6 run load/scenarios/seed-seats.js -e API_URL=http://127.0.0.1:3001
-// ours: npm run load -- seed-seats
+// ours: npm run load -- seed-seats [--env STAGE=5s | --duration 30s]
 import { check, sleep } from 'k6';
 import { dataOf, envInt, query, randInt, seedStages } from './lib/trpc.js';
 

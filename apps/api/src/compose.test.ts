@@ -88,7 +88,7 @@ describe('docker-compose.yml', () => {
     expect(env('mysql').MYSQL_ROOT_HOST).toBe('%');
   });
 
-  it("gives the API an environment env.ts accepts, naming only variables it knows", () => {
+  it('gives the API an environment env.ts accepts, naming only variables it knows', () => {
     const apiEnv = env('api');
     const known = knownVariables();
     expect(known.size).toBeGreaterThan(20);

@@ -5,33 +5,54 @@ import {
   createHoldExpiryFunction,
   createHoldReconcilerFunction,
   createInngest,
+  createPaymentReconcilerFunction,
+  createPaymentSagaFunction,
   createWorkflows,
   createWorkflowTestFunctions,
   type Db,
+  HttpPaymentGateway,
   InngestEventPublisher,
-  LocalInngestTransport,
+  KyselyPaymentStore,
   KyselyReservationRepository,
+  KyselyWalletLedger,
+  LocalInngestTransport,
   LogBookingNotifier,
+  SimulatedPaymentGateway,
   WebhookBookingNotifier,
   type Workflows,
 } from '@concert/adapters';
 import {
+  type ChargeWallet,
+  createChargeWallet,
   createExpireDueHolds,
   createExpireHold,
+  createFindStalePayments,
+  createGetBalance,
+  createGetPaymentStatus,
   createHoldSeat,
   createListMyReservations,
   createNotifyBooking,
+  createPaymentSaga,
+  createReconcilePayments,
   createReleaseHold,
+  createRequestPayment,
   type EventPublisher,
   type ExpireDueHolds,
   type ExpireHold,
+  type GetBalance,
+  type GetPaymentStatus,
   type HoldSeat,
   type ListMyReservations,
+  type PaymentSaga,
+  type PaymentStore,
+  type ReconcilePayments,
   type ReleaseHold,
+  type RequestPayment,
   type ReservationRepository,
   type SeatChangeListener,
   seatHeld,
   systemClock,
+  type WalletLedger,
 } from '@concert/domain';
 import type { InngestFunction } from 'inngest';
 import { Redis } from 'ioredis';
@@ -39,8 +60,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { SessionTokens } from './auth/session-tokens';
 import { type CatalogModule, createCatalogModule } from './catalog/catalog.module';
 import type { Env } from './env';
-import { createWorkflowMetrics } from './workflow-metrics';
 import { createQueueModule, type QueueModule } from './queue/queue.module';
+import { createWorkflowMetrics } from './workflow-metrics';
 
 /**
  * Composition root: builds adapters from config and use cases from adapters. A plain function, no DI framework.
@@ -70,6 +91,20 @@ export interface Container {
   };
   /** The waiting room: enter/status/leave, the active-pass check, the admission tick, spend, sold-out. */
   readonly queue: QueueModule;
+  /** Balance and charges; the ledger is also what the payment saga debits and refunds (docs/payments.md). */
+  readonly wallet: {
+    readonly ledger: WalletLedger;
+    readonly getBalance: GetBalance;
+    readonly charge: ChargeWallet;
+  };
+  /** payment.pay / payment.status, the saga (also drivable in-process) and the stale-payment reconciler. */
+  readonly payment: {
+    readonly store: PaymentStore;
+    readonly requestPayment: RequestPayment;
+    readonly getStatus: GetPaymentStatus;
+    readonly saga: PaymentSaga;
+    readonly reconcile: ReconcilePayments;
+  };
   /** Concerts, dates, sections, seats (cached per section) and the eviction hook for seat changes. */
   readonly catalog: CatalogModule;
   close(): Promise<void>;
@@ -111,8 +146,8 @@ export function createContainer(env: Env): Container {
 
   // --- reservation: holds, expiry workflow + reconciler, booking notices (docs/reservations.md) ---
   const reservationRepository = new KyselyReservationRepository(db);
-  // After a seat changes state: evict its section (catalog/section.changed). Swapped for the catalog's own
-  // eviction hook (local cache + shared cache + event) where the catalog provides one.
+  // After a seat changes state: the catalog's eviction hook (this process's memory, Redis, and the
+  // catalog/section.changed event for the eviction function).
   const seatChanges: SeatChangeListener = { seatChanged: (change) => catalog.eviction.onSeatChanged(change) };
   const notifyBooking = createNotifyBooking({
     notifier: env.NOTIFY_WEBHOOK_URL ? new WebhookBookingNotifier(env.NOTIFY_WEBHOOK_URL) : new LogBookingNotifier(),
@@ -136,6 +171,45 @@ export function createContainer(env: Env): Container {
     createHoldExpiryFunction(inngest, reservation),
     createHoldReconcilerFunction(inngest, reservation),
     ...(env.NOTIFY_MODE === 'async' ? [createBookingNotificationFunction(inngest, { notifyBooking })] : []),
+  );
+
+  // --- wallet + payment saga: debit -> gateway -> confirm seat -> complete, compensated (docs/payments.md) ---
+  const walletLedger = new KyselyWalletLedger(db);
+  const wallet = {
+    ledger: walletLedger,
+    getBalance: createGetBalance({ ledger: walletLedger }),
+    charge: createChargeWallet({ ledger: walletLedger }),
+  };
+  const paymentStore = new KyselyPaymentStore(db);
+  const paymentSaga = createPaymentSaga({
+    store: paymentStore,
+    gateway: env.PAYMENT_GATEWAY_URL
+      ? new HttpPaymentGateway({ baseUrl: env.PAYMENT_GATEWAY_URL, timeoutMs: env.PAYMENT_GATEWAY_TIMEOUT_MS })
+      : new SimulatedPaymentGateway({
+          latencyMs: env.PAYMENT_GATEWAY_LATENCY_MS,
+          failureRate: env.PAYMENT_GATEWAY_FAILURE_RATE,
+        }),
+    passes: queue,
+    seats: seatChanges,
+    events,
+    clock: systemClock,
+    onWarning: (message, details) => console.warn(`payment: ${message} ${JSON.stringify(details)}`),
+  });
+  const stalePayments = {
+    store: paymentStore,
+    clock: systemClock,
+    staleAfterMs: env.PAYMENT_STALE_AFTER_SECONDS * 1000,
+  };
+  const payment = {
+    store: paymentStore,
+    requestPayment: createRequestPayment({ store: paymentStore, events, clock: systemClock }),
+    getStatus: createGetPaymentStatus({ store: paymentStore }),
+    saga: paymentSaga,
+    reconcile: createReconcilePayments({ ...stalePayments, saga: paymentSaga }),
+  };
+  functions.push(
+    createPaymentSagaFunction(inngest, { saga: paymentSaga }),
+    createPaymentReconcilerFunction(inngest, { findStale: createFindStalePayments(stalePayments), saga: paymentSaga }),
   );
 
   // --- workflows: the serve handler and (local mode) the runner; reads `functions` when started ---
@@ -163,6 +237,8 @@ export function createContainer(env: Env): Container {
     workflows,
     reservation,
     queue,
+    wallet,
+    payment,
     catalog,
     async close() {
       await workflows.stop();

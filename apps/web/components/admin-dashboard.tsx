@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../lib/api';
-import { type FlatRow, humanize, labelColumn, modelOverview, type Scalar } from '../lib/flatten';
+import { humanize, labelColumn, modelOverview, type OverviewModel, type Scalar } from '../lib/flatten';
 import { formatNumber } from '../lib/format';
 import { setAdminToken, useAdminToken, useHydrated } from '../lib/session-store';
 import { apiKey } from '../lib/use-api';
@@ -12,7 +12,16 @@ import { ErrorNote } from './error-note';
 
 const REFRESH_MS = 2_000;
 /** Columns worth a bar chart, in the order an operator reads them. */
-const CHART_PATTERNS = [/waiting/i, /active/i, /admitted/i, /abandon/i, /eta/i, /sold|sales/i, /revenue|amount/i, /payment|completed|failed/i];
+const CHART_PATTERNS = [
+  /waiting/i,
+  /active/i,
+  /admitted/i,
+  /abandon/i,
+  /eta/i,
+  /sold|sales/i,
+  /revenue|amount/i,
+  /payment|completed|failed/i,
+];
 const MAX_CHARTS = 8;
 
 function formatCell(value: Scalar | undefined): string {
@@ -60,22 +69,32 @@ function TokenForm({ initial }: { initial: string }) {
   );
 }
 
-function BarChart({ title, rows, column, label }: { title: string; rows: FlatRow[]; column: string; label: string }) {
-  const values = rows.map((r) => (typeof r[column] === 'number' ? (r[column] as number) : 0));
+function BarChart({
+  title,
+  rows,
+  column,
+  label,
+}: {
+  title: string;
+  rows: OverviewModel['rows'];
+  column: string;
+  label: string;
+}) {
+  const values = rows.map(({ cells }) => (typeof cells[column] === 'number' ? (cells[column] as number) : 0));
   const max = Math.max(...values, 0);
   return (
     <div className="card stack" style={{ gap: 10 }} data-testid="admin-chart">
       <h3 style={{ margin: 0 }}>{title}</h3>
       <div className="bars">
-        {rows.map((row, i) => (
-          <div className="bar-row" key={`${String(row[label])}-${i}`}>
-            <span className="bar-label" title={String(row[label])}>
-              {formatCell(row[label])}
+        {rows.map(({ key, cells }, i) => (
+          <div className="bar-row" key={key}>
+            <span className="bar-label" title={String(cells[label])}>
+              {formatCell(cells[label])}
             </span>
             <span className="bar">
-              <span style={{ width: `${max > 0 ? (100 * (values[i] ?? 0)) / max : 0}%` }} />
+              <span className="bar-fill" style={{ width: `${max > 0 ? (100 * (values[i] ?? 0)) / max : 0}%` }} />
             </span>
-            <span className="bar-value">{formatCell(row[column])}</span>
+            <span className="bar-value">{formatCell(cells[column])}</span>
           </div>
         ))}
       </div>
@@ -126,7 +145,11 @@ export function AdminDashboard() {
         <div className="note note-info">Enter the admin token (the API's ADMIN_TOKEN) to see the figures.</div>
       ) : null}
 
-      <ErrorNote error={overview.error} title="Could not load the overview" />
+      <ErrorNote
+        error={overview.error}
+        title="Could not load the overview"
+        messages={{ SESSION_INVALID: 'The admin token was not accepted. Check the API’s ADMIN_TOKEN.' }}
+      />
 
       {model ? (
         <>
@@ -152,7 +175,7 @@ export function AdminDashboard() {
           <section className="card" data-testid="admin-table">
             <h2>Per concert</h2>
             {model.rows.length === 0 ? (
-              <p className="subtle">No activity yet.</p>
+              <p className="subtle">No queue activity yet: concerts appear here once someone joins a waiting room.</p>
             ) : (
               <div className="table-wrap">
                 <table className="data">
@@ -166,10 +189,10 @@ export function AdminDashboard() {
                     </tr>
                   </thead>
                   <tbody>
-                    {model.rows.map((row, i) => (
-                      <tr key={`${String(label ? row[label] : i)}-${i}`}>
+                    {model.rows.map(({ key, cells }) => (
+                      <tr key={key}>
                         {model.columns.map((c) => (
-                          <td key={c}>{formatCell(row[c])}</td>
+                          <td key={c}>{formatCell(cells[c])}</td>
                         ))}
                       </tr>
                     ))}

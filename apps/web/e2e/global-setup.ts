@@ -8,6 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,15 @@ async function waitForHttp(url: string, p: Started, timeoutMs: number): Promise<
   throw new Error(`${p.name} did not answer ${url} within ${timeoutMs / 1000} s; see ${p.log}`);
 }
 
+/** Fail early and clearly when another process already listens where the stack wants to. */
+function assertPortFree(port: number, variable: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', () => reject(new Error(`port ${port} is in use: set ${variable} to a free port`)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
 async function killGroup(p: Started): Promise<void> {
   if (p.child.exitCode !== null || p.child.pid === undefined) return;
   const pid = p.child.pid;
@@ -81,7 +91,14 @@ async function killGroup(p: Started): Promise<void> {
 }
 
 async function prepareDatabase(logDir: string): Promise<string> {
-  const p = start('db-prepare', bin('tsx'), ['apps/web/e2e/support/stack.ts', 'prepare', DB_NAME], rootDir, process.env, logDir);
+  const p = start(
+    'db-prepare',
+    bin('tsx'),
+    ['apps/web/e2e/support/stack.ts', 'prepare', DB_NAME],
+    rootDir,
+    process.env,
+    logDir,
+  );
   let stdout = '';
   p.child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
@@ -112,6 +129,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
 
   try {
+    await assertPortFree(E2E_API_PORT, 'E2E_API_PORT');
+    await assertPortFree(E2E_WEB_PORT, 'E2E_WEB_PORT');
     const skipBuild = process.env.E2E_SKIP_BUILD === '1' && existsSync(path.join(webDir, DIST_DIR, 'BUILD_ID'));
     const build = skipBuild
       ? null
@@ -159,7 +178,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       bin('next'),
       ['start', '-p', String(E2E_WEB_PORT), '-H', '127.0.0.1'],
       webDir,
-      { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: DIST_DIR, NEXT_PUBLIC_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_DIST_DIR: DIST_DIR,
+        NEXT_PUBLIC_API_URL: apiUrl,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
       logDir,
     );
     children.push(web);

@@ -31,7 +31,11 @@ export type ApiOutput<P extends ProcedurePath> = P extends `${infer NS}.${infer 
     : ContractProc<P>['output']
   : never;
 
-export type ApiCall = <P extends ProcedurePath>(path: P, input: ApiInput<P>, ctx?: RequestContext) => Promise<ApiOutput<P>>;
+export type ApiCall = <P extends ProcedurePath>(
+  path: P,
+  input: ApiInput<P>,
+  ctx?: RequestContext,
+) => Promise<ApiOutput<P>>;
 
 /** A thin typed wrapper over the same tRPC client (same links, same headers) addressed by path. */
 export function createApiCall(client: TRPCClient<AppRouter>): ApiCall {

@@ -7,11 +7,7 @@
 export type QueueStatus = 'WAITING' | 'ACTIVE' | 'EXPIRED' | 'SOLD_OUT';
 export type ReservationStatus = 'HELD' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
 export type PaymentStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
-export type PaymentFailureReason =
-  | 'INSUFFICIENT_BALANCE'
-  | 'HOLD_EXPIRED'
-  | 'GATEWAY_DECLINED'
-  | 'GATEWAY_UNAVAILABLE';
+export type PaymentFailureReason = 'INSUFFICIENT_BALANCE' | 'HOLD_EXPIRED' | 'GATEWAY_DECLINED' | 'GATEWAY_UNAVAILABLE';
 
 export interface ReservationView {
   reservationId: number;
@@ -34,7 +30,13 @@ export interface Contract {
     enter: Proc<
       'mutation',
       { concertId: number },
-      { queueToken: string; status: QueueStatus; position: number | null; etaSeconds: number | null; pollAfterMs: number }
+      {
+        queueToken: string;
+        status: QueueStatus;
+        position: number | null;
+        etaSeconds: number | null;
+        pollAfterMs: number;
+      }
     >;
     status: Proc<
       'query',
@@ -97,7 +99,11 @@ export interface Contract {
     charge: Proc<'mutation', { amount: number; idempotencyKey: string }, { balance: number; transactionId: number }>;
   };
   payment: {
-    pay: Proc<'mutation', { reservationId: number; idempotencyKey: string }, { paymentId: number; status: PaymentStatus }>;
+    pay: Proc<
+      'mutation',
+      { reservationId: number; idempotencyKey: string },
+      { paymentId: number; status: PaymentStatus }
+    >;
     status: Proc<
       'query',
       { paymentId: number },

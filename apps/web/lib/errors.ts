@@ -36,9 +36,10 @@ export function domainCodeOf(error: unknown): string | null {
   return null;
 }
 
-export function describeError(error: unknown): DescribedError {
+/** `overrides` reword a code where the generic text would mislead (e.g. SESSION_INVALID on the admin page). */
+export function describeError(error: unknown, overrides: Record<string, string> = {}): DescribedError {
   const code = domainCodeOf(error);
-  if (code) return { code, message: MESSAGES[code] ?? (error as Error).message };
+  if (code) return { code, message: overrides[code] ?? MESSAGES[code] ?? (error as Error).message };
   if (error instanceof TRPCClientError) {
     const trpcCode = (error.data as { code?: string } | undefined)?.code;
     if (trpcCode === 'NOT_FOUND' && /No procedure found/i.test(error.message)) {

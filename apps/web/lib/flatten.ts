@@ -29,7 +29,8 @@ export interface OverviewModel {
   /** Top-level scalar figures (totals, generatedAt, ...). */
   summary: FlatRow;
   rowsKey: string | null;
-  rows: FlatRow[];
+  /** Each row with a stable React key (position in the list: the API's order is the display order). */
+  rows: { key: string; cells: FlatRow }[];
   columns: string[];
   numericColumns: string[];
 }
@@ -62,11 +63,11 @@ export function modelOverview(data: unknown): OverviewModel {
         ? {}
         : data;
   const summary = flatten(summarySource ?? {});
-  const rows = (found?.rows ?? []).map((row) => flatten(row));
+  const rows = (found?.rows ?? []).map((row, n) => ({ key: `row-${n}`, cells: flatten(row) }));
   const columns: string[] = [];
-  for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+  for (const row of rows) for (const key of Object.keys(row.cells)) if (!columns.includes(key)) columns.push(key);
   const numericColumns = columns.filter(
-    (c) => !/(^|\.)(id|concertId|scheduleId)$/i.test(c) && rows.some((r) => typeof r[c] === 'number'),
+    (c) => !/(^|\.)(id|concertId|scheduleId)$/i.test(c) && rows.some((r) => typeof r.cells[c] === 'number'),
   );
   return { summary, rowsKey: found?.key ?? null, rows, columns, numericColumns };
 }
@@ -88,6 +89,9 @@ export function humanize(column: string): string {
 /** The column that names a row: a title if there is one, else the concert id. */
 export function labelColumn(columns: string[]): string | null {
   return (
-    columns.find((c) => /(^|\.)(title|name)$/i.test(c)) ?? columns.find((c) => /concertId$/i.test(c)) ?? columns[0] ?? null
+    columns.find((c) => /(^|\.)(title|name)$/i.test(c)) ??
+    columns.find((c) => /concertId$/i.test(c)) ??
+    columns[0] ??
+    null
   );
 }

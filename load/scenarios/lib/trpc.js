@@ -1,7 +1,8 @@
 // Helpers for calling the tRPC API over plain JSON (docs/API.md), shared by the scenarios.
 // Valid k6 (k6 run) and valid for our runner: helpers that make requests are only ever called directly.
-import http from 'k6/http';
+
 import { sleep } from 'k6';
+import http from 'k6/http';
 
 export const API = (__ENV.API_URL || 'http://127.0.0.1:3001').replace(/\/$/, '');
 
@@ -46,7 +47,7 @@ export function dataOf(res) {
   if (res.status !== 200 || !res.body) return null;
   try {
     const body = res.json();
-    return body && body.result ? body.result.data : null;
+    return body?.result ? body.result.data : null;
   } catch (_e) {
     return null;
   }
@@ -57,7 +58,7 @@ export function domainCodeOf(res) {
   if (res.status === 200 || !res.body) return null;
   try {
     const body = res.json();
-    return body && body.error && body.error.data ? body.error.data.domainCode : null;
+    return body?.error?.data ? body.error.data.domainCode : null;
   } catch (_e) {
     return null;
   }
@@ -83,7 +84,8 @@ export function enterAndWaitActive(sessionToken, concertId, maxWaitMs) {
     if (state.status === 'SOLD_OUT') return { queueToken, waitedMs: Date.now() - started, status: 'SOLD_OUT' };
     if (state.status === 'EXPIRED') return { queueToken, waitedMs: Date.now() - started, status: 'ERROR' };
     const waitMs = Math.max(50, Number(state.pollAfterMs) || 1000);
-    if (Date.now() - started + waitMs > maxWaitMs) return { queueToken, waitedMs: Date.now() - started, status: 'TIMEOUT' };
+    if (Date.now() - started + waitMs > maxWaitMs)
+      return { queueToken, waitedMs: Date.now() - started, status: 'TIMEOUT' };
     sleep(waitMs / 1000);
     const next = dataOf(query('queue.status', {}, authHeaders(sessionToken, queueToken)));
     if (!next) return { queueToken, waitedMs: Date.now() - started, status: 'ERROR' };
@@ -92,10 +94,19 @@ export function enterAndWaitActive(sessionToken, concertId, maxWaitMs) {
   return { queueToken, waitedMs: Date.now() - started, status: 'ACTIVE' };
 }
 
-/** The seed's load profile: 100/200/300/200/100/0 VUs, 20 s per stage (STAGE overrides the stage length). */
+/**
+ * The seed's load profile: 100/200/300/200/100/0 VUs, 20 s per stage. STAGE sets the stage length, or DURATION
+ * the whole profile's length (each stage a sixth of it).
+ */
 export function seedStages() {
-  const stage = __ENV.STAGE || '20s';
-  return [100, 200, 300, 200, 100, 0].map((target) => ({ duration: stage, target }));
+  return [100, 200, 300, 200, 100, 0].map((target) => ({ duration: stageLength(6, '20s'), target }));
+}
+
+/** Length of one of `count` stages: STAGE, else DURATION / count, else the default. */
+export function stageLength(count, fallback) {
+  if (__ENV.STAGE) return __ENV.STAGE;
+  if (__ENV.DURATION) return `${Math.max(1, Math.round((durationSeconds(__ENV.DURATION) * 1000) / count))}ms`;
+  return fallback;
 }
 
 /**

@@ -1,10 +1,5 @@
-import {
-  createTestDatabase,
-  createTestRedis,
-  type TestDatabase,
-  type TestRedis,
-} from '@concert/adapters/testing';
 import { KyselyReservationRepository, startWebhookSimulator, type WebhookSimulator } from '@concert/adapters';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../api-harness';
 import { type Fixture, seedFixture } from './fixture';
@@ -98,15 +93,19 @@ describe('reservation.hold across two API processes', () => {
     const passes = await Promise.all(users.map((u) => signInWithActivePass(api(u).url, u, c.concertId)));
     const target = seat(0, 0);
     const replies = await Promise.all(
-      users.map((u, i) =>
-        trpc<HoldOut>(api(u).url, 'mutation', 'reservation.hold', { seatId: target }, passes[i]),
-      ),
+      users.map((u, i) => trpc<HoldOut>(api(u).url, 'mutation', 'reservation.hold', { seatId: target }, passes[i])),
     );
     const won = replies.filter((r) => r.status === 200);
     const lost = replies.filter((r) => r.error?.code === 'CONFLICT' && r.error.domainCode === 'SEAT_UNAVAILABLE');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(199);
-    expect(won[0]?.data).toMatchObject({ seatId: target, scheduleId: c.scheduleId, concertId: c.concertId, amount: 150_000, status: 'HELD' });
+    expect(won[0]?.data).toMatchObject({
+      seatId: target,
+      scheduleId: c.scheduleId,
+      concertId: c.concertId,
+      amount: 150_000,
+      status: 'HELD',
+    });
     const rows = await tdb.db.selectFrom('reservations').selectAll().where('seat_id', '=', target).execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe('HELD');
@@ -133,7 +132,11 @@ describe('reservation.hold across two API processes', () => {
       expect(r.status).toBe(200);
     }
     const fifth = await trpc(apiA.url, 'mutation', 'reservation.hold', { seatId: seat(0, 5) }, first);
-    expect(fifth.error).toMatchObject({ code: 'PRECONDITION_FAILED', domainCode: 'HOLD_LIMIT_REACHED', httpStatus: 412 });
+    expect(fifth.error).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      domainCode: 'HOLD_LIMIT_REACHED',
+      httpStatus: 412,
+    });
     const otherDate = await trpc(apiA.url, 'mutation', 'reservation.hold', { seatId: seat(1, 0) }, second);
     expect(otherDate.status).toBe(200);
   });
@@ -168,14 +171,26 @@ describe('reservation.hold across two API processes', () => {
     expect(bad.error).toMatchObject({ code: 'BAD_REQUEST', domainCode: 'INVALID_INPUT' });
     const noSession = await trpc(apiA.url, 'mutation', 'reservation.hold', { seatId: seat(0, 20) }, {});
     expect(noSession.error).toMatchObject({ code: 'UNAUTHORIZED', domainCode: 'SESSION_INVALID' });
-    const noPass = await trpc(apiA.url, 'mutation', 'reservation.hold', { seatId: seat(0, 20) }, { session: user.session });
+    const noPass = await trpc(
+      apiA.url,
+      'mutation',
+      'reservation.hold',
+      { seatId: seat(0, 20) },
+      { session: user.session },
+    );
     expect(noPass.error).toMatchObject({ code: 'UNAUTHORIZED', domainCode: 'QUEUE_TOKEN_INVALID' });
     const wrongConcert = await trpc(apiA.url, 'mutation', 'reservation.hold', { seatId: seat(2, 0) }, user);
     expect(wrongConcert.error).toMatchObject({ code: 'UNAUTHORIZED', domainCode: 'QUEUE_TOKEN_INVALID' });
-    const forged = await trpc(apiA.url, 'mutation', 'reservation.hold', { seatId: seat(0, 20) }, {
-      session: user.session,
-      queueToken: `${user.queueToken}x`,
-    });
+    const forged = await trpc(
+      apiA.url,
+      'mutation',
+      'reservation.hold',
+      { seatId: seat(0, 20) },
+      {
+        session: user.session,
+        queueToken: `${user.queueToken}x`,
+      },
+    );
     expect(forged.error?.domainCode).toBe('QUEUE_TOKEN_INVALID');
     // Nothing was written by any refused call.
     const rows = await tdb.db.selectFrom('reservations').select('id').where('user_id', '=', 204).execute();
@@ -205,7 +220,9 @@ describe('reservation.hold across two API processes', () => {
     const failing = await holdBatch(40);
     webhook.configure({ latencyMs: 0, status: 200 });
     const [fastMs, slowMs, failingMs] = [fast, slow, failing].map((b) => median(b.map((h) => h.ms)));
-    console.info(`hold median ms: webhook fast ${fastMs?.toFixed(1)}, 200 ms ${slowMs?.toFixed(1)}, failing ${failingMs?.toFixed(1)}`);
+    console.info(
+      `hold median ms: webhook fast ${fastMs?.toFixed(1)}, 200 ms ${slowMs?.toFixed(1)}, failing ${failingMs?.toFixed(1)}`,
+    );
     // Generous: a blocking 200 ms call would add >= 200 ms to every hold.
     expect(slowMs).toBeLessThan((fastMs ?? 0) * 3 + 100);
     expect(failingMs).toBeLessThan((fastMs ?? 0) * 3 + 100);
@@ -263,7 +280,10 @@ describe('hold expiry (HOLD_TTL_SECONDS=2)', () => {
     const deadline = Date.parse(holds[0]?.expiresAt ?? '');
     await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now() - 150)));
     const sold = await Promise.all(holds.slice(0, 2).map((h) => repo().confirmSale(h.reservationId)));
-    const soldIds = holds.slice(0, 2).filter((_, i) => sold[i]).map((h) => h.reservationId);
+    const soldIds = holds
+      .slice(0, 2)
+      .filter((_, i) => sold[i])
+      .map((h) => h.reservationId);
     const statusOf = async (id: number) =>
       (await tdb.db.selectFrom('reservations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
     // Wait until every hold that was not sold has been expired by its workflow.
@@ -297,9 +317,21 @@ describe('hold expiry (HOLD_TTL_SECONDS=2)', () => {
     const signIn = await trpc<{ sessionToken: string }>(apiShortTtl.url, 'mutation', 'auth.devSignIn', { userId: 303 });
     const session = signIn.data?.sessionToken ?? '';
     const queueToken = await enterQueue(apiShortTtl.url, session, c.concertId);
-    const status = await trpc<{ status: string }>(apiShortTtl.url, 'query', 'queue.status', {}, { session, queueToken });
+    const status = await trpc<{ status: string }>(
+      apiShortTtl.url,
+      'query',
+      'queue.status',
+      {},
+      { session, queueToken },
+    );
     expect(status.data?.status).toBe('WAITING');
-    const r = await trpc(apiShortTtl.url, 'mutation', 'reservation.hold', { seatId: seat(1, 40) }, { session, queueToken });
+    const r = await trpc(
+      apiShortTtl.url,
+      'mutation',
+      'reservation.hold',
+      { seatId: seat(1, 40) },
+      { session, queueToken },
+    );
     expect(r.error).toMatchObject({ code: 'FORBIDDEN', domainCode: 'QUEUE_NOT_ACTIVE' });
   });
 
@@ -326,7 +358,11 @@ describe('hold expiry (HOLD_TTL_SECONDS=2)', () => {
       150_000,
       1_000,
     );
-    const seatRow = await tdb.db.selectFrom('seats').select('status').where('id', '=', seatRef.seatId).executeTakeFirstOrThrow();
+    const seatRow = await tdb.db
+      .selectFrom('seats')
+      .select('status')
+      .where('id', '=', seatRef.seatId)
+      .executeTakeFirstOrThrow();
     expect(seatRow.status).toBe('AVAILABLE');
     expect(c.scheduleId).toBe(seatRef.scheduleId);
   }, 180_000);

@@ -97,9 +97,7 @@ function SignedIn({
   const heldSeatIds = useMemo(
     () =>
       new Set(
-        (mine.data?.items ?? [])
-          .filter((r) => r.status === 'HELD' || r.status === 'CONFIRMED')
-          .map((r) => r.seatId),
+        (mine.data?.items ?? []).filter((r) => r.status === 'HELD' || r.status === 'CONFIRMED').map((r) => r.seatId),
       ),
     [mine.data],
   );

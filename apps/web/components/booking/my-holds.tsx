@@ -112,8 +112,9 @@ function HoldItem({
       {paymentStatus === 'PENDING' ? <p className="subtle small">Payment in progress…</p> : null}
       {paymentStatus === 'FAILED' ? (
         <div className="note note-error small" role="alert" data-testid="payment-failed">
-          Payment failed{payment.data?.failureReason ? `: ${payment.data.failureReason.replaceAll('_', ' ').toLowerCase()}` : ''}
-          . No money was kept.
+          Payment failed
+          {payment.data?.failureReason ? `: ${payment.data.failureReason.replaceAll('_', ' ').toLowerCase()}` : ''}. No
+          money was kept.
           {payment.data?.failureReason ? <code className="code-tag">{payment.data.failureReason}</code> : null}
         </div>
       ) : null}

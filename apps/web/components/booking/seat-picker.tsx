@@ -59,7 +59,11 @@ export function SeatPicker({
     } catch (error) {
       const { code, message } = describeError(error);
       if (code === 'SEAT_UNAVAILABLE') {
-        setNotice({ kind: 'warn', text: `Seat ${seat.row}-${seat.number}: ${message} The map has been refreshed.`, code });
+        setNotice({
+          kind: 'warn',
+          text: `Seat ${seat.row}-${seat.number}: ${message} The map has been refreshed.`,
+          code,
+        });
       } else {
         setNotice({ kind: 'error', text: message, code });
       }
@@ -78,7 +82,7 @@ export function SeatPicker({
         <ErrorNote error={dates.error} />
         {dates.isPending ? <p className="subtle">Loading dates…</p> : null}
         {dates.data && dates.data.dates.length === 0 ? <p className="subtle">No dates on sale.</p> : null}
-        <div className="chips" role="group" aria-label="Dates">
+        <fieldset className="chips" aria-label="Dates">
           {dates.data?.dates.map((d) => (
             <button
               key={d.scheduleId}
@@ -99,7 +103,7 @@ export function SeatPicker({
               </span>
             </button>
           ))}
-        </div>
+        </fieldset>
       </div>
 
       {scheduleId !== null ? (
@@ -107,7 +111,7 @@ export function SeatPicker({
           <h2>2. Choose a section</h2>
           <ErrorNote error={sections.error} />
           {sections.isPending ? <p className="subtle">Loading sections…</p> : null}
-          <div className="chips" role="group" aria-label="Sections">
+          <fieldset className="chips" aria-label="Sections">
             {sections.data?.sections.map((s) => (
               <button
                 key={s.sectionId}
@@ -127,11 +131,14 @@ export function SeatPicker({
                   {s.availableSeats} / {s.totalSeats} available
                 </span>
                 <span className="meter">
-                  <span style={{ width: `${s.totalSeats ? (100 * s.availableSeats) / s.totalSeats : 0}%` }} />
+                  <span
+                    className="meter-fill"
+                    style={{ width: `${s.totalSeats ? (100 * s.availableSeats) / s.totalSeats : 0}%` }}
+                  />
                 </span>
               </button>
             ))}
-          </div>
+          </fieldset>
         </div>
       ) : null}
 

@@ -1,8 +1,8 @@
 'use client';
 
 import { formatEta, formatNumber } from '../../lib/format';
-import type { QueueView } from '../../lib/use-queue-pass';
 import { useNow } from '../../lib/use-now';
+import type { QueueView } from '../../lib/use-queue-pass';
 
 /** The live waiting screen: position, an ETA that counts down between polls, and a progress bar. */
 export function WaitingRoom({
@@ -17,7 +17,8 @@ export function WaitingRoom({
   const now = useNow(1_000);
   const position = view?.position ?? null;
   const elapsed = view ? (now - view.receivedAt) / 1000 : 0;
-  const eta = view?.etaSeconds !== null && view?.etaSeconds !== undefined ? Math.max(0, view.etaSeconds - elapsed) : null;
+  const eta =
+    view?.etaSeconds !== null && view?.etaSeconds !== undefined ? Math.max(0, view.etaSeconds - elapsed) : null;
   const progress =
     position !== null && startPosition ? Math.min(1, Math.max(0.03, 1 - (position - 1) / startPosition)) : null;
 
@@ -34,7 +35,10 @@ export function WaitingRoom({
         {position !== null ? formatNumber(position) : '…'}
       </div>
       <div className={`progress${progress === null ? ' indeterminate' : ''}`}>
-        <span style={progress === null ? undefined : { width: `${(progress * 100).toFixed(1)}%` }} />
+        <span
+          className="progress-fill"
+          style={progress === null ? undefined : { width: `${(progress * 100).toFixed(1)}%` }}
+        />
       </div>
       <p style={{ margin: 0 }}>
         Estimated wait: <strong data-testid="queue-eta">{formatEta(eta)}</strong>

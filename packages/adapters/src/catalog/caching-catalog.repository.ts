@@ -151,18 +151,46 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
     return value;
   }
 
+  /**
+   * Seats per (date, section). Sections missing from memory are read from Redis in ONE MGET (they share the
+   * date's hash tag); each one missing there too is loaded from MySQL in its own single flight.
+   */
   sectionSeats(scheduleId: number, sectionIds: readonly number[], now: Date): Promise<SectionSeats[]> {
-    return Promise.all(
-      sectionIds.map(async (sectionId) => {
-        const value = await this.read(
-          catalogKeys.seats(scheduleId, sectionId),
-          catalogKeys.scheduleVersion(scheduleId),
+    const keys = sectionIds.map((sectionId) => catalogKeys.seats(scheduleId, sectionId));
+    const out: (SectionSeats | Promise<SectionSeats | null>)[] = new Array(keys.length);
+    const cold: number[] = [];
+    let waiting = false;
+    keys.forEach((key, i) => {
+      const hit = this.peek<SectionSeats>(key, now);
+      if (hit) {
+        out[i] = hit;
+        return;
+      }
+      waiting = true;
+      const running = this.flights.get(key);
+      if (running) out[i] = running.promise as Promise<SectionSeats | null>;
+      else cold.push(i);
+    });
+    if (!waiting) return Promise.resolve(out as SectionSeats[]);
+    if (cold.length > 0) {
+      const versionKey = catalogKeys.scheduleVersion(scheduleId);
+      const batch = this.redis.mget(...cold.map((i) => keys[i] as string), versionKey);
+      cold.forEach((i, j) => {
+        const sectionId = sectionIds[i] as number;
+        out[i] = this.startFlight(
+          keys[i] as string,
+          versionKey,
           SectionSeatsSchema,
           async () => (await this.inner.sectionSeats(scheduleId, [sectionId], now))[0] ?? null,
           now,
+          batch.then((values) => [values[j] ?? null, values[values.length - 1] ?? null]),
         );
-        return value ?? { scheduleId, sectionId, seats: [], validUntil: null };
-      }),
+      });
+    }
+    return Promise.all(out).then((values) =>
+      values.map(
+        (value, i) => value ?? { scheduleId, sectionId: sectionIds[i] as number, seats: [], validUntil: null },
+      ),
     );
   }
 
@@ -224,20 +252,39 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
     load: () => Promise<T | null>,
     now: Date,
   ): Promise<T | null> {
-    const nowMs = Date.now();
-    const hit = this.local.get(key);
-    if (hit) {
-      if (hit.expiresAt > nowMs && isFresh(hit.value, now)) {
-        this.stats.localHits++;
-        return Promise.resolve(hit.value as T);
-      }
-      this.local.delete(key);
-    }
+    const hit = this.peek<T>(key, now);
+    if (hit) return Promise.resolve(hit);
     const running = this.flights.get(key);
     if (running) return running.promise as Promise<T | null>;
+    return this.startFlight(key, versionKey, schema, load, now, this.redis.mget(key, versionKey));
+  }
 
+  /** The in-memory value if it is still alive and still exact at `now`. */
+  private peek<T extends Snapshot>(key: string, now: Date): T | undefined {
+    const hit = this.local.get(key);
+    if (!hit) return undefined;
+    if (hit.expiresAt > Date.now() && isFresh(hit.value, now)) {
+      this.stats.localHits++;
+      return hit.value as T;
+    }
+    this.local.delete(key);
+    return undefined;
+  }
+
+  /**
+   * One load of one key, shared by every concurrent reader in this process (single flight). `firstRead` is the
+   * Redis read of [value, version] already under way, possibly batched with other keys of the same slot.
+   */
+  private startFlight<T extends Snapshot>(
+    key: string,
+    versionKey: string,
+    schema: Decoder<T>,
+    load: () => Promise<T | null>,
+    now: Date,
+    firstRead: Promise<(string | null)[]>,
+  ): Promise<T | null> {
     const flight: Flight = { promise: Promise.resolve(null), invalidated: false };
-    flight.promise = this.fetch(key, versionKey, schema, load, now, nowMs, flight).finally(() => {
+    flight.promise = this.fetch(key, versionKey, schema, load, now, Date.now(), flight, firstRead).finally(() => {
       if (this.flights.get(key) === flight) this.flights.delete(key);
     });
     this.flights.set(key, flight);
@@ -252,9 +299,10 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
     now: Date,
     startedAt: number,
     flight: Flight,
+    firstRead: Promise<(string | null)[]>,
   ): Promise<T | null> {
     // Value and version share a hash tag, so one MGET reads both in any Redis topology.
-    const [raw, version] = await this.redis.mget(key, versionKey);
+    const [raw, version] = await firstRead;
     let value: T | null = raw ? this.decode(key, schema, raw) : null;
     if (value && isFresh(value, now)) {
       this.stats.redisHits++;

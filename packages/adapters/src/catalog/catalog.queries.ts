@@ -30,22 +30,24 @@ export function concertsPageQuery(db: Db, cursor: number, limit: number) {
  */
 export function concertsByPrefixQuery(db: Db, q: string, cursor: number, limit: number) {
   const pattern = likePrefix(q);
-  return db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('concerts')
-        .select('id')
-        .where('title', 'like', pattern)
-        .where('id', '>', cursor)
-        .union(eb.selectFrom('concerts').select('id').where('artist', 'like', pattern).where('id', '>', cursor))
-        .as('m'),
-    )
-    .innerJoin('concerts as c', 'c.id', 'm.id')
-    .select(CONCERT_COLUMNS)
-    // Ordered by the union's id, not c.id: ordering by c.id lets MariaDB walk PRIMARY in order and probe the
-    // union per row, which reads the whole table when matches are rare.
-    .orderBy('m.id')
-    .limit(limit + 1);
+  return (
+    db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('concerts')
+          .select('id')
+          .where('title', 'like', pattern)
+          .where('id', '>', cursor)
+          .union(eb.selectFrom('concerts').select('id').where('artist', 'like', pattern).where('id', '>', cursor))
+          .as('m'),
+      )
+      .innerJoin('concerts as c', 'c.id', 'm.id')
+      .select(CONCERT_COLUMNS)
+      // Ordered by the union's id, not c.id: ordering by c.id lets MariaDB walk PRIMARY in order and probe the
+      // union per row, which reads the whole table when matches are rare.
+      .orderBy('m.id')
+      .limit(limit + 1)
+  );
 }
 
 /** The concert (PRIMARY) and its dates not started yet (`schedules_concert_starts` range), one row per date. */

@@ -81,6 +81,7 @@ beforeAll(async () => {
     amount: r.amount,
     status: (['PENDING', 'COMPLETED', 'FAILED'] as const)[r.id % 3]!,
     idempotency_key: `pay-key-${r.id}`,
+    step: 'CREATED',
   }));
   for (let i = 0; i < payments.length; i += 1_000)
     await db

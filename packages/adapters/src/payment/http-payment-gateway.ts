@@ -49,7 +49,11 @@ export class HttpPaymentGateway implements PaymentGateway {
     }
     if (response.status >= 500) return { outcome: 'UNAVAILABLE', reason: `HTTP ${response.status}` };
     if (response.status >= 400) return { outcome: 'DECLINED', reason: `HTTP ${response.status}` };
-    const body = (await response.json().catch(() => null)) as { status?: string; reference?: string; reason?: string } | null;
+    const body = (await response.json().catch(() => null)) as {
+      status?: string;
+      reference?: string;
+      reason?: string;
+    } | null;
     if (body?.status === 'APPROVED' && typeof body.reference === 'string')
       return { outcome: 'APPROVED', reference: body.reference };
     if (body?.status === 'DECLINED') return { outcome: 'DECLINED', reason: body.reason ?? 'declined' };

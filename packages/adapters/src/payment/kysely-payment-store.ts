@@ -17,7 +17,11 @@ import { TransactionalWalletLedger } from '../wallet/kysely-wallet-ledger';
 import { isDuplicateKey, retryOnLockConflict } from '../wallet/mysql-errors';
 
 /** Performs the sale inside the saga's transaction: seat HELD -> SOLD, reservation HELD -> CONFIRMED, or nothing. */
-export type ConfirmSaleInTransaction = (trx: Transaction<Database>, reservation: Reservation, now: Date) => Promise<boolean>;
+export type ConfirmSaleInTransaction = (
+  trx: Transaction<Database>,
+  reservation: Reservation,
+  now: Date,
+) => Promise<boolean>;
 
 /**
  * Default sale: the reservation context's own conditional multi-table UPDATE (`confirmSale`), run on the

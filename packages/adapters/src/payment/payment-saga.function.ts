@@ -30,7 +30,8 @@ export function createPaymentSagaFunction(inngest: AppInngest, deps: { saga: Pay
         ran.add(stage);
         state = await step.run(stage, () => deps.saga.runStage(stage, paymentId));
       }
-      if (isTerminal(state.step)) await step.run('announce', () => deps.saga.announce(paymentId));
+      // Only the run whose stage made the final move announces it: duplicate events do not notify twice.
+      if (state.transitioned && isTerminal(state.step)) await step.run('announce', () => deps.saga.announce(paymentId));
       return state;
     },
   );

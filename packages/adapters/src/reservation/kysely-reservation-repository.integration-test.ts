@@ -194,7 +194,13 @@ describe('KyselyReservationRepository', () => {
   it('confirmSale with notAfter refuses a hold past its deadline', async () => {
     const seat = await seatRef(seats[35] ?? 0);
     const now = new Date();
-    const held = await repo.hold({ userId: 230, seat, now, expiresAt: new Date(now.getTime() + 1_000), limitPerDate: 4 });
+    const held = await repo.hold({
+      userId: 230,
+      seat,
+      now,
+      expiresAt: new Date(now.getTime() + 1_000),
+      limitPerDate: 4,
+    });
     if (!held.ok) throw new Error('hold failed');
     const id = held.value.reservation.reservationId;
     expect(await repo.confirmSale(id, { notAfter: new Date(now.getTime() + 2_000) })).toBe(false);

@@ -164,7 +164,7 @@ export class KyselyReservationRepository implements ReservationRepository {
           .where('active_seat_id', '=', seat.seatId)
           .forUpdate()
           .executeTakeFirst();
-        if (!old || old.status !== 'HELD' || new Date(old.expires_at).getTime() > now.getTime()) {
+        if (old?.status !== 'HELD' || new Date(old.expires_at).getTime() > now.getTime()) {
           throw new HoldRefused('SEAT_UNAVAILABLE');
         }
         await trx

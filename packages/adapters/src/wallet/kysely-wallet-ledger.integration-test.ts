@@ -29,7 +29,13 @@ async function ledgerRows(userId: number) {
 describe('KyselyWalletLedger', () => {
   it('reads 0 for a user without a wallet and refuses to debit it', async () => {
     expect(await ledger.balance(900)).toBe(0);
-    const debit = await ledger.append({ userId: 900, kind: 'DEBIT', amount: 1, idempotencyKey: 'd-900-1', reference: 'x' });
+    const debit = await ledger.append({
+      userId: 900,
+      kind: 'DEBIT',
+      amount: 1,
+      idempotencyKey: 'd-900-1',
+      reference: 'x',
+    });
     expect(debit).toEqual({ ok: false, error: 'INSUFFICIENT_BALANCE' });
     expect(await ledgerRows(900)).toHaveLength(0);
   });
@@ -66,7 +72,9 @@ describe('KyselyWalletLedger', () => {
   it('keeps the balance equal to the ledger sum under 50 concurrent distinct charges', async () => {
     const charge = createChargeWallet({ ledger });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => charge({ userId: 3, amount: 100 + i, idempotencyKey: `distinct-${i}-0001` })),
+      Array.from({ length: 50 }, (_, i) =>
+        charge({ userId: 3, amount: 100 + i, idempotencyKey: `distinct-${i}-0001` }),
+      ),
     );
     expect(results.every((r) => r.ok)).toBe(true);
     const expected = Array.from({ length: 50 }, (_, i) => 100 + i).reduce((a, b) => a + b, 0);
@@ -97,7 +105,13 @@ describe('KyselyWalletLedger', () => {
 
   it('records a debit and its refund once each, however often they are repeated', async () => {
     await ledger.append({ userId: 5, kind: 'CHARGE', amount: 900, idempotencyKey: 'seed-5-0001', reference: null });
-    const debit = { userId: 5, kind: 'DEBIT' as const, amount: 400, idempotencyKey: 'payment:77:debit', reference: 'payment:77' };
+    const debit = {
+      userId: 5,
+      kind: 'DEBIT' as const,
+      amount: 400,
+      idempotencyKey: 'payment:77:debit',
+      reference: 'payment:77',
+    };
     const refund = { ...debit, kind: 'REFUND' as const, idempotencyKey: 'payment:77:refund' };
     const debits = await Promise.all(Array.from({ length: 10 }, () => ledger.append(debit)));
     const refunds = await Promise.all(Array.from({ length: 10 }, () => ledger.append(refund)));

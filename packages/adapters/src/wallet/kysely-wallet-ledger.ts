@@ -53,7 +53,8 @@ export async function appendInTransaction(trx: Transaction<Database>, write: Led
     .forUpdate()
     .executeTakeFirst();
   const existing = await findEntry(trx, write.userId, write.idempotencyKey);
-  if (existing) return isReplayOf(existing, write) ? ok({ entry: existing, replayed: true }) : err('IDEMPOTENCY_KEY_REUSED');
+  if (existing)
+    return isReplayOf(existing, write) ? ok({ entry: existing, replayed: true }) : err('IDEMPOTENCY_KEY_REUSED');
 
   if (!wallet) {
     // No wallet yet means a balance of 0: a debit is refused without writing anything.

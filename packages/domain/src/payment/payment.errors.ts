@@ -13,7 +13,8 @@ export const payReservationNotFound = (reservationId: number): PayReservationNot
 export const paymentNotFound = (paymentId: number): PaymentNotFound =>
   new DomainError('PAYMENT_NOT_FOUND', `Payment ${paymentId} not found`, { paymentId });
 
-export const paymentNotOwner = (what: string): PaymentNotOwner => new DomainError('NOT_OWNER', `${what} belongs to another user`);
+export const paymentNotOwner = (what: string): PaymentNotOwner =>
+  new DomainError('NOT_OWNER', `${what} belongs to another user`);
 
 export const reservationNotPayable = (reservationId: number, why: string): ReservationNotPayable =>
   new DomainError('RESERVATION_NOT_PAYABLE', `Reservation ${reservationId} cannot be paid: ${why}`, {
@@ -21,8 +22,12 @@ export const reservationNotPayable = (reservationId: number, why: string): Reser
   });
 
 export const paymentKeyReused = (idempotencyKey: string): PaymentKeyReused =>
-  new DomainError('IDEMPOTENCY_KEY_REUSED', `Idempotency key "${idempotencyKey}" was already used for another reservation`, {
-    idempotencyKey,
-  });
+  new DomainError(
+    'IDEMPOTENCY_KEY_REUSED',
+    `Idempotency key "${idempotencyKey}" was already used for another reservation`,
+    {
+      idempotencyKey,
+    },
+  );
 
 export const invalidPaymentInput = (message: string): InvalidPaymentInput => new DomainError('INVALID_INPUT', message);

@@ -11,7 +11,9 @@ export const paymentRouter = router({
    * repeat is answered even once the pass was spent by the completed payment.
    */
   pay: protectedProcedure
-    .input(z.object({ reservationId: id, idempotencyKey: z.string().min(IDEMPOTENCY_KEY_MIN).max(IDEMPOTENCY_KEY_MAX) }))
+    .input(
+      z.object({ reservationId: id, idempotencyKey: z.string().min(IDEMPOTENCY_KEY_MIN).max(IDEMPOTENCY_KEY_MAX) }),
+    )
     .mutation(async ({ ctx, input }) => {
       const { paymentId, status } = unwrapOrThrow(
         await ctx.container.payment.requestPayment({

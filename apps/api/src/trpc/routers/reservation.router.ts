@@ -32,11 +32,13 @@ export const reservationRouter = router({
     return { ...toWire(reservation), status: 'HELD' as const };
   }),
 
-  release: protectedProcedure.input(z.object({ reservationId: id })).mutation(async ({ ctx, input }) =>
-    unwrapOrThrow(
-      await ctx.container.reservation.releaseHold({ userId: ctx.session.userId, reservationId: input.reservationId }),
+  release: protectedProcedure
+    .input(z.object({ reservationId: id }))
+    .mutation(async ({ ctx, input }) =>
+      unwrapOrThrow(
+        await ctx.container.reservation.releaseHold({ userId: ctx.session.userId, reservationId: input.reservationId }),
+      ),
     ),
-  ),
 
   mine: protectedProcedure.input(z.object({}).optional()).query(async ({ ctx }) => {
     const items = unwrapOrThrow(await ctx.container.reservation.listMine({ userId: ctx.session.userId }));

@@ -86,7 +86,18 @@ describe('db:migrate', () => {
 });
 
 describe('db:seed', () => {
-  const small = ['--users', '3', '--concerts', '2', '--dates-per-concert', '2', '--seats-per-date', '10', '--sections', '2'];
+  const small = [
+    '--users',
+    '3',
+    '--concerts',
+    '2',
+    '--dates-per-concert',
+    '2',
+    '--seats-per-date',
+    '10',
+    '--sections',
+    '2',
+  ];
 
   it('refuses an unknown flag with exit 2, naming it', async () => {
     const result = await run(SEED, ['--users', '3', '--bogus'], seedDb.url);

@@ -26,7 +26,15 @@ describe('parseSeedArgs', () => {
     ]);
     expect(parsed).toEqual({
       kind: 'options',
-      options: { users: 20, concerts: 3, datesPerConcert: 2, seatsPerDate: 12, sections: 3, reset: true, ifEmpty: false },
+      options: {
+        users: 20,
+        concerts: 3,
+        datesPerConcert: 2,
+        seatsPerDate: 12,
+        sections: 3,
+        reset: true,
+        ifEmpty: false,
+      },
     });
     expect(parseSeedArgs(['--users', '10_000'])).toMatchObject({ options: { users: 10_000 } });
   });

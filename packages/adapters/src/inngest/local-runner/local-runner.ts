@@ -665,8 +665,8 @@ export class LocalRunner implements LocalInngestApi {
     for (let round = 0; ; round++) {
       if (round >= 1_000) return void (await this.redis.zadd(this.k.due(), Date.now(), meta.id));
       const stepId = meta.planned[0] ?? 'step';
+      // No `version`: the SDK then picks its preferred one (2) without trying (and failing) each literal.
       const body = {
-        version: 2,
         event: meta.event,
         events: [meta.event],
         steps: live.steps,

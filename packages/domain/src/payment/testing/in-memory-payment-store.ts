@@ -97,8 +97,7 @@ export class InMemoryPaymentStore implements PaymentStore {
       confirmSale: async (reservation) => {
         const seat = this.seats.get(reservation.seatId);
         const current = this.reservations.get(reservation.reservationId);
-        if (!seat || seat.status !== 'HELD' || seat.holderId !== reservation.userId || current?.status !== 'HELD')
-          return false;
+        if (seat?.status !== 'HELD' || seat.holderId !== reservation.userId || current?.status !== 'HELD') return false;
         seat.status = 'SOLD';
         this.reservations.set(reservation.reservationId, { ...current, status: 'CONFIRMED' });
         return true;

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../../shared';
 import { type PaymentView, toPaymentView } from '../payment.entity';
-import { type PaymentNotOwner, paymentNotOwner, type PaymentNotFound, paymentNotFound } from '../payment.errors';
+import { type PaymentNotFound, type PaymentNotOwner, paymentNotFound, paymentNotOwner } from '../payment.errors';
 import type { PaymentStore } from '../ports/payment-store.port';
 
 /** `payment.status`: the user's own payment only. */

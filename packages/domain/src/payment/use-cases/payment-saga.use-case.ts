@@ -21,6 +21,8 @@ export interface SagaState {
   readonly status: PaymentStatus;
   readonly step: PaymentStep;
   readonly failureReason: PaymentFailureReason | null;
+  /** True when this very call moved the payment (so exactly one of several duplicate runs announces the end). */
+  readonly transitioned?: boolean;
 }
 
 export const SAGA_STAGES = ['debit', 'gateway', 'confirm-seat', 'complete', 'compensate'] as const;
@@ -94,7 +96,7 @@ export function createPaymentSaga(deps: PaymentSagaDeps) {
     return deps.store.transaction(async (tx) => {
       const payment = await tx.lockPayment(paymentId);
       if (!payment) throw new Error(`payment ${paymentId} not found`);
-      return payment.step === expected ? act(payment, tx) : stateOf(payment);
+      return payment.step === expected ? { ...(await act(payment, tx)), transitioned: true } : stateOf(payment);
     });
   }
 
@@ -147,7 +149,8 @@ export function createPaymentSaga(deps: PaymentSagaDeps) {
         return { ...stateOf(p), step: 'CHARGED' };
       }
       const reason: PaymentFailureReason = outcome.outcome === 'DECLINED' ? 'GATEWAY_DECLINED' : 'GATEWAY_UNAVAILABLE';
-      if (outcome.reason) warn('gateway did not approve', { paymentId, outcome: outcome.outcome, reason: outcome.reason });
+      if (outcome.reason)
+        warn('gateway did not approve', { paymentId, outcome: outcome.outcome, reason: outcome.reason });
       await tx.updatePayment(paymentId, { step: 'COMPENSATING', failureReason: reason });
       return { ...stateOf(p), step: 'COMPENSATING', failureReason: reason };
     });
@@ -274,19 +277,18 @@ export function createPaymentSaga(deps: PaymentSagaDeps) {
 
   /**
    * Runs every remaining stage in this process until the payment is COMPLETED or FAILED (the reconciler and
-   * tests use it; the workflow runs the same stages one durable step at a time). Announces the end if this call
-   * got it there.
+   * tests use it; the workflow runs the same stages one durable step at a time). Announces the end only if this
+   * call made the final move, so duplicate runs announce once.
    */
   async function drive(paymentId: number): Promise<SagaState | null> {
     let current = await state(paymentId);
     if (!current) return null;
-    const wasTerminal = isTerminal(current.step);
     for (let i = 0; i < SAGA_STAGES.length + 1 && !isTerminal(current.step); i++) {
       const stage = stageFor(current.step);
       if (!stage) break;
       current = await stages[stage](paymentId);
     }
-    if (!wasTerminal && isTerminal(current.step)) await announce(paymentId);
+    if (current.transitioned && isTerminal(current.step)) await announce(paymentId);
     return current;
   }
 

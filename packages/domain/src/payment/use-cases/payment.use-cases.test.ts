@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reservation } from '../../reservation';
-import { type DomainError, type DomainEvent, DomainError as DomainErrorClass } from '../../shared';
+import { type DomainError, DomainError as DomainErrorClass, type DomainEvent } from '../../shared';
 import { InMemoryPaymentStore, ScriptedGateway } from '../testing';
 import { createGetPaymentStatus } from './get-payment-status.use-case';
 import { createPaymentSaga } from './payment-saga.use-case';
@@ -64,7 +64,12 @@ function setup(options: { gateway?: ScriptedGateway; balance?: number; expiresIn
 describe('requestPayment (payment.pay)', () => {
   it('records a PENDING payment, emits payment/requested and answers at once', async () => {
     const s = setup();
-    const result = await s.pay({ userId: 1, reservationId: 10, idempotencyKey: 'pay-key-0001', verifyPass: s.activePass });
+    const result = await s.pay({
+      userId: 1,
+      reservationId: 10,
+      idempotencyKey: 'pay-key-0001',
+      verifyPass: s.activePass,
+    });
     expect(result).toEqual({ ok: true, value: { paymentId: 1, status: 'PENDING', created: true } });
     expect(s.published).toEqual([{ name: 'payment/requested', data: { paymentId: 1, userId: 1, reservationId: 10 } }]);
     expect(s.store.payments.get(1)).toMatchObject({ amount: 30_000, step: 'CREATED', status: 'PENDING' });
@@ -86,14 +91,25 @@ describe('requestPayment (payment.pay)', () => {
     const s = setup();
     s.store.addReservation({ ...s.reservation, reservationId: 11, seatId: 101 });
     await s.pay({ userId: 1, reservationId: 10, idempotencyKey: 'pay-key-0001', verifyPass: s.activePass });
-    const reused = await s.pay({ userId: 1, reservationId: 11, idempotencyKey: 'pay-key-0001', verifyPass: s.activePass });
+    const reused = await s.pay({
+      userId: 1,
+      reservationId: 11,
+      idempotencyKey: 'pay-key-0001',
+      verifyPass: s.activePass,
+    });
     expect(!reused.ok && reused.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
   it('answers RESERVATION_NOT_FOUND, NOT_OWNER, the pass error and RESERVATION_NOT_PAYABLE', async () => {
     const s = setup();
     const code = async (input: Partial<Parameters<typeof s.pay>[0]>) => {
-      const r = await s.pay({ userId: 1, reservationId: 10, idempotencyKey: 'pay-key-0001', verifyPass: s.activePass, ...input });
+      const r = await s.pay({
+        userId: 1,
+        reservationId: 10,
+        idempotencyKey: 'pay-key-0001',
+        verifyPass: s.activePass,
+        ...input,
+      });
       return r.ok ? 'ok' : r.error.code;
     };
     expect(await code({ reservationId: 999 })).toBe('RESERVATION_NOT_FOUND');
@@ -113,11 +129,26 @@ describe('requestPayment (payment.pay)', () => {
   it('keeps one live payment per reservation: a new key returns the PENDING one; a COMPLETED one makes it unpayable', async () => {
     const s = setup();
     await s.fund();
-    const first = await s.pay({ userId: 1, reservationId: 10, idempotencyKey: 'pay-key-0001', verifyPass: s.activePass });
-    const second = await s.pay({ userId: 1, reservationId: 10, idempotencyKey: 'pay-key-0002', verifyPass: s.activePass });
+    const first = await s.pay({
+      userId: 1,
+      reservationId: 10,
+      idempotencyKey: 'pay-key-0001',
+      verifyPass: s.activePass,
+    });
+    const second = await s.pay({
+      userId: 1,
+      reservationId: 10,
+      idempotencyKey: 'pay-key-0002',
+      verifyPass: s.activePass,
+    });
     expect(second.ok && first.ok && second.value.paymentId).toBe(first.ok && first.value.paymentId);
     await s.saga.drive(1);
-    const third = await s.pay({ userId: 1, reservationId: 10, idempotencyKey: 'pay-key-0003', verifyPass: s.activePass });
+    const third = await s.pay({
+      userId: 1,
+      reservationId: 10,
+      idempotencyKey: 'pay-key-0003',
+      verifyPass: s.activePass,
+    });
     expect(!third.ok && third.error.code).toBe('RESERVATION_NOT_PAYABLE');
   });
 
@@ -126,7 +157,12 @@ describe('requestPayment (payment.pay)', () => {
     await s.pay({ userId: 1, reservationId: 10, idempotencyKey: 'pay-key-0001', verifyPass: s.activePass });
     expect((await s.saga.drive(1))?.failureReason).toBe('INSUFFICIENT_BALANCE');
     await s.fund();
-    const retry = await s.pay({ userId: 1, reservationId: 10, idempotencyKey: 'pay-key-0002', verifyPass: s.activePass });
+    const retry = await s.pay({
+      userId: 1,
+      reservationId: 10,
+      idempotencyKey: 'pay-key-0002',
+      verifyPass: s.activePass,
+    });
     expect(retry).toEqual({ ok: true, value: { paymentId: 2, status: 'PENDING', created: true } });
     expect((await s.saga.drive(2))?.status).toBe('COMPLETED');
   });
@@ -144,7 +180,7 @@ describe('payment saga', () => {
     await s.fund(50_000);
     const id = await paid(s);
     const end = await s.saga.drive(id);
-    expect(end).toEqual({ paymentId: id, status: 'COMPLETED', step: 'COMPLETED', failureReason: null });
+    expect(end).toEqual({ paymentId: id, status: 'COMPLETED', step: 'COMPLETED', failureReason: null, transitioned: true });
     expect(await s.store.ledger.balance(1)).toBe(20_000);
     expect(s.kinds()).toEqual(['CHARGE', 'DEBIT']);
     expect(s.store.seats.get(100)?.status).toBe('SOLD');
@@ -157,7 +193,14 @@ describe('payment saga', () => {
     const view = await createGetPaymentStatus({ store: s.store })({ userId: 1, paymentId: id });
     expect(view).toEqual({
       ok: true,
-      value: { paymentId: id, reservationId: 10, amount: 30_000, status: 'COMPLETED', failureReason: null, completedAt: T0.toISOString() },
+      value: {
+        paymentId: id,
+        reservationId: 10,
+        amount: 30_000,
+        status: 'COMPLETED',
+        failureReason: null,
+        completedAt: T0.toISOString(),
+      },
     });
   });
 
@@ -171,7 +214,10 @@ describe('payment saga', () => {
     expect(s.kinds()).toEqual(['CHARGE']);
     expect(s.gateway.charges).toHaveLength(0);
     expect(s.store.seats.get(100)?.status).toBe('HELD');
-    expect(s.published.at(-1)).toMatchObject({ name: 'payment/failed', data: { failureReason: 'INSUFFICIENT_BALANCE' } });
+    expect(s.published.at(-1)).toMatchObject({
+      name: 'payment/failed',
+      data: { failureReason: 'INSUFFICIENT_BALANCE' },
+    });
   });
 
   it('gateway decline: refunds the debit, voids, FAILED GATEWAY_DECLINED, seat stays HELD', async () => {

@@ -5,13 +5,13 @@ import { PAYMENT_REQUESTED, type Payment, type PaymentStatus } from '../payment.
 import {
   type InvalidPaymentInput,
   invalidPaymentInput,
-  type PaymentNotOwner,
-  paymentNotOwner,
   type PaymentKeyReused,
-  paymentKeyReused,
+  type PaymentNotOwner,
   type PayReservationNotFound,
-  type ReservationNotPayable,
+  paymentKeyReused,
+  paymentNotOwner,
   payReservationNotFound,
+  type ReservationNotPayable,
   reservationNotPayable,
 } from '../payment.errors';
 import type { PaymentStore } from '../ports/payment-store.port';
@@ -62,7 +62,9 @@ export function createRequestPayment(deps: { store: PaymentStore; events: EventP
   return async (input: RequestPaymentInput): Promise<Result<RequestPaymentOutput, RequestPaymentError>> => {
     const { userId, reservationId, idempotencyKey } = input;
     if (idempotencyKey.length < IDEMPOTENCY_KEY_MIN || idempotencyKey.length > IDEMPOTENCY_KEY_MAX)
-      return err(invalidPaymentInput(`idempotencyKey must be ${IDEMPOTENCY_KEY_MIN}-${IDEMPOTENCY_KEY_MAX} characters`));
+      return err(
+        invalidPaymentInput(`idempotencyKey must be ${IDEMPOTENCY_KEY_MIN}-${IDEMPOTENCY_KEY_MAX} characters`),
+      );
 
     const previous = await deps.store.findByUserKey(userId, idempotencyKey);
     if (previous) return replay(previous, reservationId, idempotencyKey);
@@ -73,7 +75,12 @@ export function createRequestPayment(deps: { store: PaymentStore; events: EventP
     const passError = await input.verifyPass(reservation.concertId);
     if (passError) return err(passError);
     if (!isPayable(reservation, deps.clock.now()))
-      return err(reservationNotPayable(reservationId, `it is ${reservation.status === 'HELD' ? 'past its deadline' : reservation.status}`));
+      return err(
+        reservationNotPayable(
+          reservationId,
+          `it is ${reservation.status === 'HELD' ? 'past its deadline' : reservation.status}`,
+        ),
+      );
 
     const outcome = await deps.store.transaction(async (tx) => {
       const locked = await tx.lockReservation(reservationId);
@@ -82,7 +89,9 @@ export function createRequestPayment(deps: { store: PaymentStore; events: EventP
       if (live?.status === 'COMPLETED') return { kind: 'not-payable' as const };
       if (live) return { kind: 'live' as const, payment: live };
       const inserted = await tx.insertPayment({ userId, reservationId, amount: locked.amount, idempotencyKey });
-      return inserted === 'DUPLICATE_KEY' ? { kind: 'duplicate' as const } : { kind: 'created' as const, payment: inserted };
+      return inserted === 'DUPLICATE_KEY'
+        ? { kind: 'duplicate' as const }
+        : { kind: 'created' as const, payment: inserted };
     });
 
     switch (outcome.kind) {

@@ -90,7 +90,7 @@ export class InMemoryReservationRepository implements ReservationRepository {
     guard: (r: Reservation) => boolean,
   ): boolean {
     const r = this.reservations.get(reservationId);
-    if (!r || r.status !== 'HELD' || !guard(r)) return false;
+    if (r?.status !== 'HELD' || !guard(r)) return false;
     const seat = this.seat(r.seatId);
     if (seat.status !== 'HELD' || seat.holderId !== r.userId) return false;
     this.reservations.set(reservationId, { ...r, status: to });

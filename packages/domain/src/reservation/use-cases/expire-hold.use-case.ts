@@ -1,8 +1,8 @@
 import type { Clock, EventPublisher } from '../../shared';
-import type { Reservation } from '../reservation.entity';
-import { holdExpired } from '../reservation.events';
 import type { ReservationRepository } from '../ports/reservation-repository.port';
 import type { SeatChangeListener } from '../ports/seat-change-listener.port';
+import type { Reservation } from '../reservation.entity';
+import { holdExpired } from '../reservation.events';
 
 export interface ExpireHoldDeps {
   readonly reservations: ReservationRepository;

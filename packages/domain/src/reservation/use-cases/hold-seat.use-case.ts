@@ -1,9 +1,9 @@
-import { type Clock, DomainError, type EventPublisher, err, ok, type Result } from '../../shared';
+import { type Clock, type DomainError, type EventPublisher, err, ok, type Result } from '../../shared';
+import type { ReservationRepository, SeatRef } from '../ports/reservation-repository.port';
+import type { SeatChangeListener } from '../ports/seat-change-listener.port';
 import type { Reservation } from '../reservation.entity';
 import { type HoldSeatError, holdLimitReached, seatNotFound, seatUnavailable } from '../reservation.errors';
 import { holdExpired, seatHeld } from '../reservation.events';
-import type { ReservationRepository, SeatRef } from '../ports/reservation-repository.port';
-import type { SeatChangeListener } from '../ports/seat-change-listener.port';
 
 /** Decides whether the caller may hold seats of this concert (the waiting-room pass); null means yes. */
 export type HoldAccessCheck = (

@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared';
 import { ok, type Result } from '../../shared';
-import type { Reservation } from '../reservation.entity';
 import type { ReservationRepository } from '../ports/reservation-repository.port';
+import type { Reservation } from '../reservation.entity';
 
 export interface ListMyReservationsDeps {
   readonly reservations: ReservationRepository;

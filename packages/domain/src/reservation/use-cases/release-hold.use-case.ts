@@ -1,9 +1,14 @@
 import type { EventPublisher } from '../../shared';
 import { err, ok, type Result } from '../../shared';
-import { type ReleaseHoldError, reservationNotOwner, reservationNotReleasable, reservationNotFound } from '../reservation.errors';
-import { holdReleased } from '../reservation.events';
 import type { ReservationRepository } from '../ports/reservation-repository.port';
 import type { SeatChangeListener } from '../ports/seat-change-listener.port';
+import {
+  type ReleaseHoldError,
+  reservationNotFound,
+  reservationNotOwner,
+  reservationNotReleasable,
+} from '../reservation.errors';
+import { holdReleased } from '../reservation.events';
 
 export interface ReleaseHoldDeps {
   readonly reservations: ReservationRepository;

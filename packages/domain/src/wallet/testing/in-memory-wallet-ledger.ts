@@ -17,7 +17,8 @@ export class InMemoryWalletLedger implements WalletLedger {
 
   async append(write: LedgerWrite): Promise<Result<AppendOutcome, 'INSUFFICIENT_BALANCE' | 'IDEMPOTENCY_KEY_REUSED'>> {
     const existing = await this.findByKey(write.userId, write.idempotencyKey);
-    if (existing) return isReplayOf(existing, write) ? ok({ entry: existing, replayed: true }) : err('IDEMPOTENCY_KEY_REUSED');
+    if (existing)
+      return isReplayOf(existing, write) ? ok({ entry: existing, replayed: true }) : err('IDEMPOTENCY_KEY_REUSED');
     const next = applyEntry(this.balances.get(write.userId) ?? 0, write.kind, write.amount);
     if (!next.ok) return err('INSUFFICIENT_BALANCE');
     const entry: LedgerEntry = {

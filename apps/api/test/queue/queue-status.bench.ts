@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:queue`: queue.status (and queue.enter) through the full HTTP stack at a fixed arrival rate
+ * (open model), with 100,000 users waiting.
+ *
+ * 1. A fresh migrated database `concert_test_bench_queue` with one concert; a Redis prefix of its own.
+ * 2. 100,000 waiters put in line directly through RedisQueueStore (the same Lua the API runs).
+ * 3. The API started as its own process (apps/api/test/api-harness.ts), sessions and passes signed with the
+ *    same AUTH_SECRET by the same classes the API uses (the equivalent of 100,000 devSignIns).
+ * 4. Warm-up, then queue.status at BENCH_STATUS_RATE/s (default 3,000) for BENCH_SECONDS (default 20) over
+ *    random waiters, then queue.enter at BENCH_ENTER_RATE/s (default 1,500) by new users.
+ * Latency is measured from each request's scheduled start (no coordinated omission), keep-alive HTTP/1.1.
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { HmacQueuePassTokens, RedisQueueStore } from '@concert/adapters';
+import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
+import { SessionTokens } from '../../src/auth/session-tokens';
+import { startApi } from '../api-harness';
+
+const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
+const STATUS_RATE = Number(process.env.BENCH_STATUS_RATE ?? 3_000);
+const ENTER_RATE = Number(process.env.BENCH_ENTER_RATE ?? 1_500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const SECRET = 'bench-queue-secret-0123456789abcdef0123456789';
+
+interface Outcome {
+  readonly latencies: number[];
+  readonly statuses: Map<number, number>;
+  readonly errors: number;
+  readonly seconds: number;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function send(url: URL, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<number> {
+  return new Promise((done, fail) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => done(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    if (body) req.end(body);
+    else req.end();
+  });
+}
+
+/** Fires `make(i)` at `rate`/s for `seconds`; latency counted from each request's scheduled time. */
+async function openModel(
+  rate: number,
+  seconds: number,
+  make: (i: number) => () => Promise<number>,
+): Promise<Outcome> {
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let errors = 0;
+  let sent = 0;
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  await new Promise<void>((finished) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
+      while (sent < due) {
+        const scheduled = start + (sent * 1000) / rate;
+        const call = make(sent);
+        sent++;
+        inFlight.push(
+          call()
+            .then((status) => {
+              statuses.set(status, (statuses.get(status) ?? 0) + 1);
+              if (status !== 200) errors++;
+            })
+            .catch(() => {
+              errors++;
+            })
+            .finally(() => latencies.push(performance.now() - scheduled)),
+        );
+      }
+      if (sent >= total) {
+        clearInterval(timer);
+        finished();
+      }
+    }, 1);
+  });
+  await Promise.all(inFlight);
+  return { latencies, statuses, errors, seconds: (performance.now() - start) / 1000 };
+}
+
+function report(name: string, rate: number, o: Outcome): string {
+  const sorted = [...o.latencies].sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  const codes = [...o.statuses.entries()].map(([s, n]) => `${s}:${n}`).join(' ');
+  return (
+    `${name.padEnd(13)} target ${rate}/s  achieved ${(sorted.length / o.seconds).toFixed(0)}/s  n=${sorted.length}  ` +
+    `p50 ${pct(50).toFixed(2)} ms  p95 ${pct(95).toFixed(2)} ms  p99 ${pct(99).toFixed(2)} ms  ` +
+    `max ${(sorted.at(-1) ?? 0).toFixed(2)} ms  errors ${o.errors}  [${codes}]`
+  );
+}
+
+async function main() {
+  const db = await createTestDatabase('bench_queue');
+  const redis = await createTestRedis('bench_queue');
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const concert = await db.db
+      .insertInto('concerts')
+      .values({ title: 'Bench', artist: 'A', venue: 'V', first_date: null, last_date: null })
+      .executeTakeFirstOrThrow();
+    const concertId = Number(concert.insertId);
+
+    // 1. 100,000 waiters, straight into Redis through the store.
+    const store = new RedisQueueStore(redis.redis);
+    const passTokens = new HmacQueuePassTokens(SECRET);
+    const sessions = new SessionTokens(SECRET, 3_600);
+    const t0 = performance.now();
+    const statusHeaders: Array<Record<string, string>> = [];
+    for (let from = 1; from <= WAITING; from += 5_000) {
+      const ids = Array.from({ length: Math.min(5_000, WAITING - from + 1) }, (_, i) => from + i);
+      const outs = await Promise.all(ids.map((u) => store.enter(concertId, u, Date.now())));
+      const signed = await Promise.all(ids.map((u) => sessions.issue(u)));
+      for (const [i, out] of outs.entries()) {
+        if (out.kind !== 'WAITING') throw new Error(`unexpected ${out.kind}`);
+        const userId = ids[i]!;
+        statusHeaders.push({
+          authorization: `Bearer ${signed[i]!.token}`,
+          'x-queue-token': passTokens.sign({ concertId, userId, seq: out.seq }),
+        });
+      }
+    }
+    console.log(`filled ${WAITING} waiters and signed their sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const enterUsers = Math.ceil(ENTER_RATE * SECONDS) + 2_000;
+    const enterSessions = (
+      await Promise.all(Array.from({ length: enterUsers }, (_, i) => sessions.issue(WAITING + 1 + i)))
+    ).map((s) => s.token);
+
+    // 2. The API in its own process.
+    const api = await startApi({
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      AUTH_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+    });
+    stops.push(api.stop);
+    const statusUrl = new URL(`${api.url}/trpc/queue.status`);
+    const enterUrl = new URL(`${api.url}/trpc/queue.enter`);
+    const pick = () => statusHeaders[Math.floor(Math.random() * statusHeaders.length)]!;
+
+    // 3. Warm-up (JIT, connection pool, script cache), then the measured runs.
+    await openModel(1_000, 3, () => () => send(statusUrl, 'GET', pick()));
+    const status = await openModel(STATUS_RATE, SECONDS, () => () => send(statusUrl, 'GET', pick()));
+    console.log(report('queue.status', STATUS_RATE, status));
+
+    let next = 0;
+    const body = JSON.stringify({ concertId });
+    const enterCall = () => {
+      const token = enterSessions[next++ % enterSessions.length]!;
+      return () =>
+        send(enterUrl, 'POST', { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body);
+    };
+    await openModel(500, 2, enterCall);
+    const enter = await openModel(ENTER_RATE, SECONDS / 2, enterCall);
+    console.log(report('queue.enter', ENTER_RATE, enter));
+    const snap = await store.snapshot(concertId);
+    console.log(`line now: ${snap.waiting} waiting, ${snap.active} active`);
+  } finally {
+    for (const stop of stops) await stop();
+    agent.destroy();
+    await redis.destroy();
+    await db.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,221 @@
+/**
+ * Hold benchmark (issue 6), full HTTP stack, open model (fixed arrival rate, like k6's constant-arrival-rate).
+ *
+ *   npx tsx apps/api/test/reservation/hold.bench.ts [--rate 500] [--seconds 20] [--compare-rate 100]
+ *     [--compare-seconds 10] [--skip-compare]
+ *
+ * 1. A throwaway database (`concert_test_reservation_bench`, dropped at the end) with enough seats and users,
+ *    a webhook simulator answering after 200 ms (the seed's Slack call), and API processes on 127.0.0.1.
+ * 2. Throughput: RATE holds/s on distinct seats for SECONDS against one API in NOTIFY_MODE=async, with its
+ *    events and workflows running (expiry sleepers, notices to the 200 ms webhook, section eviction).
+ *    Target: p95 <= 20 ms, no errors. A 5 s warm-up at the same rate is not counted.
+ * 3. Seed comparison: the same open model at COMPARE_RATE against NOTIFY_MODE=sync and NOTIFY_MODE=async
+ *    APIs in this one run, reported as p50/p95 ratios.
+ */
+
+import { startWebhookSimulator } from '@concert/adapters';
+import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
+import { startApi } from '../api-harness';
+import { seedFixture } from './fixture';
+import { signInWithActivePass, trpc } from './trpc-http';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const RATE = arg('rate', 500);
+const SECONDS = arg('seconds', 20);
+const WARMUP_SECONDS = arg('warmup', 5);
+const COMPARE_RATE = arg('compare-rate', 100);
+const COMPARE_SECONDS = arg('compare-seconds', 10);
+const SKIP_COMPARE = process.argv.includes('--skip-compare');
+const LIMIT = 4; // HOLD_LIMIT_PER_DATE default: each user takes at most 4 seats of one date
+
+interface Work {
+  seatId: number;
+  session: string;
+  queueToken: string;
+}
+
+interface Summary {
+  label: string;
+  rate: number;
+  sent: number;
+  ok: number;
+  errors: Record<string, number>;
+  achievedRate: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  lateStarts: number;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+/** Fires `rate` holds per second for `seconds`, each at its scheduled time, never waiting for earlier ones. */
+async function openModel(label: string, url: string, work: Work[], rate: number, seconds: number): Promise<Summary> {
+  const total = Math.min(work.length, Math.round(rate * seconds));
+  if (total < rate * seconds) console.warn(`${label}: only ${total} seats prepared`);
+  const latencies: number[] = [];
+  const errors: Record<string, number> = {};
+  let ok = 0;
+  let lateStarts = 0;
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  let next = 0;
+  while (next < total) {
+    const now = performance.now();
+    const due = Math.min(total, Math.floor(((now - start) / 1000) * rate) + 1);
+    for (; next < due; next++) {
+      const scheduled = start + (next * 1000) / rate;
+      if (now - scheduled > 10) lateStarts++;
+      const w = work[next] as Work;
+      inflight.push(
+        trpc(url, 'mutation', 'reservation.hold', { seatId: w.seatId }, w)
+          .then((r) => {
+            latencies.push(r.ms);
+            if (r.status === 200) ok++;
+            else {
+              const key = `${r.status} ${r.error?.domainCode ?? ''}`;
+              errors[key] = (errors[key] ?? 0) + 1;
+            }
+          })
+          .catch((e: Error) => {
+            errors[e.message] = (errors[e.message] ?? 0) + 1;
+          }),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    label,
+    rate,
+    sent: total,
+    ok,
+    errors,
+    achievedRate: total / elapsed,
+    p50: pct(sorted, 0.5),
+    p95: pct(sorted, 0.95),
+    p99: pct(sorted, 0.99),
+    max: sorted.at(-1) ?? 0,
+    lateStarts,
+  };
+}
+
+const fmt = (s: Summary) =>
+  `${s.label}: ${s.sent} holds at ${s.rate}/s (achieved ${s.achievedRate.toFixed(0)}/s), ok ${s.ok}, ` +
+  `errors ${JSON.stringify(s.errors)}, p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, ` +
+  `p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, late starts ${s.lateStarts}`;
+
+async function main() {
+  const mainHolds = Math.ceil(RATE * (SECONDS + WARMUP_SECONDS) * 1.02);
+  const compareHolds = SKIP_COMPARE ? 0 : Math.ceil(COMPARE_RATE * (COMPARE_SECONDS + 2) * 1.02) * 2;
+  const seatsPerSection = 150;
+  const concerts = Math.ceil((mainHolds + compareHolds) / (seatsPerSection * 2)) + 1;
+  const usersPerConcert = Math.ceil((seatsPerSection * 2) / LIMIT);
+  const users = concerts * usersPerConcert;
+
+  const tdb = await createTestDatabase('reservation_bench');
+  const tredis = await createTestRedis('reservation_bench');
+  const webhook = await startWebhookSimulator({ latencyMs: 200 });
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    console.log(`seeding ${concerts} concerts x ${seatsPerSection * 2} seats, ${users} users`);
+    const fixture = await seedFixture(tdb.db, { users, concerts, seatsPerSection });
+    const common = {
+      DATABASE_URL: tdb.url,
+      REDIS_URL: tredis.url,
+      AUTH_SECRET: 'hold-benchmark-secret-0123456789abcdefghij',
+      LOG_LEVEL: 'error',
+      QUEUE_TICK_MS: '100',
+      QUEUE_MAX_ACTIVE: '100000',
+      QUEUE_ADMIT_PER_TICK: '100000',
+      HOLD_TTL_SECONDS: '300',
+      NOTIFY_WEBHOOK_URL: webhook.url,
+      NOTIFY_LATENCY_MS: '200',
+    };
+    const asyncApi = await startApi({ ...common, REDIS_PREFIX: `${tredis.prefix}async:`, NOTIFY_MODE: 'async' });
+    stops.push(asyncApi.stop);
+    const syncApi = SKIP_COMPARE
+      ? undefined
+      : await startApi({ ...common, REDIS_PREFIX: `${tredis.prefix}sync:`, NOTIFY_MODE: 'sync' });
+    if (syncApi) stops.push(syncApi.stop);
+
+    // Deal seats concert by concert: each user gets LIMIT seats of their concert's one date.
+    let concertIdx = 0;
+    const prepare = async (url: string, n: number): Promise<Work[]> => {
+      const work: Work[] = [];
+      while (work.length < n) {
+        const c = fixture.schedules[concertIdx];
+        if (!c) throw new Error('not enough concerts seeded');
+        const firstUser = concertIdx * usersPerConcert + 1;
+        const passes = await Promise.all(
+          Array.from({ length: usersPerConcert }, (_, i) => signInWithActivePass(url, firstUser + i, c.concertId)),
+        );
+        c.seatIds.forEach((seatId, k) => {
+          const pass = passes[Math.floor(k / LIMIT)];
+          if (pass) work.push({ seatId, ...pass });
+        });
+        concertIdx++;
+      }
+      // Interleave concerts so consecutive holds hit different dates and users.
+      return work.sort((a, b) => (a.seatId % 97) - (b.seatId % 97) || a.seatId - b.seatId).slice(0, n);
+    };
+
+    console.log('preparing passes...');
+    const mainWork = await prepare(asyncApi.url, mainHolds);
+    const warm = mainWork.splice(0, Math.round(RATE * WARMUP_SECONDS));
+    const cmpAsync = syncApi ? await prepare(asyncApi.url, compareHolds / 2) : [];
+    const cmpSync = syncApi ? await prepare(syncApi.url, compareHolds / 2) : [];
+
+    console.log(`warm-up: ${WARMUP_SECONDS} s at ${RATE}/s`);
+    console.log(fmt(await openModel('warm-up (not counted)', asyncApi.url, warm, RATE, WARMUP_SECONDS)));
+    const main = await openModel('async, full stack', asyncApi.url, mainWork, RATE, SECONDS);
+    console.log(fmt(main));
+    const verdict = main.p95 <= 20 && Object.keys(main.errors).length === 0 && main.ok === main.sent;
+    console.log(`target 500 holds/s p95 <= 20 ms, no errors: ${verdict ? 'MET' : 'NOT MET'}`);
+
+    if (syncApi) {
+      await new Promise((r) => setTimeout(r, 3_000));
+      // Warm the sync process a little too (JIT, pools), then measure both at the same rate in this run.
+      const warmSync = cmpSync.splice(0, COMPARE_RATE * 2);
+      const warmAsync = cmpAsync.splice(0, COMPARE_RATE * 2);
+      await openModel('warm sync', syncApi.url, warmSync, COMPARE_RATE, 2);
+      await openModel('warm async', asyncApi.url, warmAsync, COMPARE_RATE, 2);
+      const sync = await openModel('NOTIFY_MODE=sync', syncApi.url, cmpSync, COMPARE_RATE, COMPARE_SECONDS);
+      const asyncRun = await openModel('NOTIFY_MODE=async', asyncApi.url, cmpAsync, COMPARE_RATE, COMPARE_SECONDS);
+      console.log(fmt(sync));
+      console.log(fmt(asyncRun));
+      console.log(
+        `sync/async ratio at ${COMPARE_RATE}/s: p50 ${(sync.p50 / asyncRun.p50).toFixed(1)}x, p95 ${(sync.p95 / asyncRun.p95).toFixed(1)}x`,
+      );
+    }
+    // Background work caught up? Notices delivered so far (async ones trail by the webhook's 200 ms).
+    await new Promise((r) => setTimeout(r, 5_000));
+    const held = await tdb.db
+      .selectFrom('reservations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    console.log(`reservations written: ${held.n}; webhook notices received: ${webhook.received.length}`);
+    const metrics = await fetch(`${asyncApi.url}/metrics`).then((r) => r.text());
+    const lag = metrics.split('\n').filter((l) => /^workflow_event_to_start_seconds_(sum|count)/.test(l));
+    console.log(lag.join('\n'));
+  } finally {
+    for (const stop of stops) await stop();
+    await webhook.close();
+    await tdb.destroy();
+    await tredis.destroy();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

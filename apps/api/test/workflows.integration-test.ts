@@ -1,0 +1,165 @@
+import { createInngest, LocalInngestTransport, LocalRunner, type RunSummary } from '@concert/adapters';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApi, startApi } from './api-harness';
+
+/**
+ * Real API processes (tsx apps/api/src/main.ts) with the workflow test function set, real HTTP, real Redis.
+ * Events are put on the shared Redis event stream from here, exactly as an API's `inngest.send` does.
+ */
+let db: TestDatabase;
+let redis: TestRedis;
+let env: Record<string, string>;
+const apis: RunningApi[] = [];
+const ADMIN = 'admin-token-for-workflow-tests';
+
+function eventSender(r: TestRedis) {
+  const transport = new LocalInngestTransport();
+  const inngest = createInngest({ mode: 'local', fetch: transport.fetch });
+  // Never started: only its durable event API (the stream) is used.
+  new LocalRunner({
+    inngest,
+    redis: r.redis,
+    transport,
+    functions: () => [],
+    handler: () => () => Promise.reject(new Error('not a runner')),
+  });
+  return inngest;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const list = async (name: string) => (await redis.redis.lrange(`wft:${name}`, 0, -1)).map((v) => JSON.parse(v));
+
+async function adminRuns(api: RunningApi): Promise<{ mode: string; runs: RunSummary[] }> {
+  const input = encodeURIComponent(JSON.stringify({ limit: 200 }));
+  const res = await fetch(`${api.url}/trpc/admin.runs?input=${input}`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { result: { data: { mode: string; runs: RunSummary[] } } }).result.data;
+}
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase('wf_api'), createTestRedis('wf_api')]);
+  env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: redis.prefix,
+    ADMIN_TOKEN: ADMIN,
+    INNGEST_MODE: 'local',
+    WORKFLOW_TEST_FUNCTIONS: 'on',
+    WORKFLOW_RETRY_BASE_MS: '100',
+  };
+  apis.push(await startApi(env));
+});
+
+afterAll(async () => {
+  await Promise.allSettled(apis.map((a) => a.stop()));
+  await redis?.destroy();
+  await db?.destroy();
+});
+
+describe('workflows in a real API process', () => {
+  it('serves /api/inngest over HTTP and speaks the SDK protocol (206 + StepRun op)', async () => {
+    const api = apis[0] as RunningApi;
+    const intro = await fetch(`${api.url}/api/inngest`);
+    expect(intro.status).toBe(200);
+    expect(((await intro.json()) as { function_count: number }).function_count).toBeGreaterThanOrEqual(10);
+
+    const event = { name: 'test/chain.next', data: { key: 'http' }, id: 'evt-http', ts: Date.now() };
+    const res = await fetch(`${api.url}/api/inngest?fnId=concert-reservation-test-chained&stepId=step`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 2, event, events: [event], steps: {}, ctx: { run_id: 'r-http', attempt: 0 } }),
+    });
+    expect(res.status).toBe(206);
+    const ops = (await res.json()) as Array<{ op: string; id: string; userland: { id: string } }>;
+    expect(ops[0]).toMatchObject({ op: 'StepRun', userland: { id: 'record' } });
+  });
+
+  it('runs event-triggered functions, lists them in admin.runs and counts them in /metrics', async () => {
+    const api = apis[0] as RunningApi;
+    await eventSender(redis).send({ name: 'test/sleep.requested', data: { key: 'api' } });
+    const [slept] = await until('sleeper ran', async () => {
+      const l = await list('sleep:api');
+      return l.length ? l : undefined;
+    });
+    expect(slept).toBeGreaterThanOrEqual(200);
+    const { mode, runs } = await adminRuns(api);
+    expect(mode).toBe('local');
+    expect(runs.find((r) => r.functionId === 'concert-reservation-test-sleeper')).toMatchObject({
+      status: 'completed',
+      eventName: 'test/sleep.requested',
+    });
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/workflow_runs_started_total\{function="concert-reservation-test-sleeper"\} [1-9]/);
+    expect(metrics).toMatch(
+      /workflow_runs_finished_total\{function="concert-reservation-test-sleeper",status="completed"\} [1-9]/,
+    );
+  });
+
+  it('two API processes on one Redis: each event handled once, each cron minute run once, the 500 ms tick single', async () => {
+    apis.push(await startApi(env));
+    const bothUp = Math.floor(Date.now() / 60_000) + 1;
+
+    const keys = Array.from({ length: 20 }, (_, i) => `two-${i}`);
+    await eventSender(redis).send(keys.map((key) => ({ name: 'test/send.requested', data: { key } })));
+    for (const key of keys) {
+      await until(`chain ${key}`, async () => (await list(`chain:${key}`)).length > 0);
+    }
+
+    const minute = await until(
+      'a cron run with both processes up',
+      async () => {
+        const minutes = (await list('cron')) as number[];
+        return minutes.find((m) => m >= bothUp);
+      },
+      130_000,
+    );
+    // Give a double start every chance to show up, and the ticker time to tick.
+    await new Promise((r) => setTimeout(r, 4_000));
+    for (const key of keys) expect(await list(`chain:${key}`)).toEqual(['received']);
+    expect(await redis.redis.get(`wft:cron:${minute}`)).toBe('1');
+    const cronMinutes = (await list('cron')) as number[];
+    expect(new Set(cronMinutes).size).toBe(cronMinutes.length);
+
+    // One ticker run for that minute (cron lease + singleton), ticking every 500 ms: about elapsed/500 ticks,
+    // where a double run would give twice as many.
+    const now = Date.now();
+    const ticks = ((await list('ticks')) as number[]).filter((t) => t >= minute * 60_000);
+    expect(ticks.length).toBeGreaterThanOrEqual(4);
+    expect(ticks.length).toBeLessThanOrEqual(Math.ceil((now - minute * 60_000) / 500) + 2);
+    const { runs } = await adminRuns(apis[0] as RunningApi);
+    const tickerRuns = runs.filter(
+      (r) => r.functionId === 'concert-reservation-test-ticker' && Date.parse(r.createdAt) >= minute * 60_000,
+    );
+    expect(tickerRuns).toHaveLength(1);
+    expect(['running', 'sleeping', 'completed']).toContain(tickerRuns[0]?.status);
+    const cronRuns = runs.filter(
+      (r) => r.functionId === 'concert-reservation-test-cron' && Date.parse(r.createdAt) >= minute * 60_000,
+    );
+    expect(cronRuns).toHaveLength(1);
+  }, 180_000);
+
+  it('an event sent while every runner is down is handled after restart', async () => {
+    await Promise.all(apis.splice(0).map((a) => a.stop()));
+    await eventSender(redis).send({ name: 'test/sleep.requested', data: { key: 'restart' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await list('sleep:restart')).toEqual([]);
+    apis.push(await startApi(env));
+    const [slept] = await until('handled after restart', async () => {
+      const l = await list('sleep:restart');
+      return l.length ? l : undefined;
+    });
+    expect(slept).toBeGreaterThanOrEqual(200);
+  }, 120_000);
+});
