@@ -63,12 +63,11 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// Exit explicitly: a run is bounded, and nothing it may have left behind (a hung request) may keep it alive.
 main().then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (e: unknown) => {
     console.error(e instanceof Error ? e.message : String(e));
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -64,24 +64,40 @@ const quiet = () => undefined;
 describe('runScript', () => {
   it('constant-arrival-rate: 200/s for 2 s starts 400 iterations, whatever the latency', async () => {
     reset();
+    // maxVUs = every iteration at once, so none can be dropped however slow this machine is.
     const file = script(`
 import http from 'k6/http';
 export const options = {
   scenarios: { rate: { executor: 'constant-arrival-rate', rate: 200, timeUnit: '1s', duration: '2s',
-    preAllocatedVUs: 20, maxVUs: 100 } },
+    preAllocatedVUs: 20, maxVUs: 400 } },
 };
 export default function () { http.get(__ENV.BASE + '/ok?delay=20', { tags: { name: 'ok' } }); }
+`);
+    const result = await runScript({ script: file, env: { BASE: base }, log: quiet });
+    expect(counter(result, 'dropped_iterations')).toBe(0);
+    expect(counter(result, 'http_reqs')).toBe(400);
+    expect(hits).toBe(400);
+    expect(result.registry.byName.get('http_req_duration')!.get('ok')!.count).toBe(400);
+  });
+
+  it('constant-arrival-rate: iterations without a free VU are dropped, not delayed (open model)', async () => {
+    reset();
+    const file = script(`
+import http from 'k6/http';
+export const options = {
+  scenarios: { rate: { executor: 'constant-arrival-rate', rate: 200, timeUnit: '1s', duration: '2s',
+    preAllocatedVUs: 2, maxVUs: 2 } },
+};
+export default function () { http.get(__ENV.BASE + '/ok?delay=200'); }
 `);
     const result = await runScript({ script: file, env: { BASE: base }, log: quiet });
     const requests = counter(result, 'http_reqs');
     const dropped = counter(result, 'dropped_iterations');
     expect(requests + dropped).toBe(400);
-    expect(requests).toBeGreaterThanOrEqual(380);
-    expect(hits).toBe(requests);
-    expect(result.durationMs).toBeLessThan(15_000);
-    // Latency of 20 ms at 200/s needs ~4 VUs at once; the pool never went past maxVUs.
-    expect((result.registry.metrics.get('vus_max')!.sink as GaugeSink).value).toBeLessThanOrEqual(100);
-    expect(result.registry.byName.get('http_req_duration')!.get('ok')!.count).toBe(requests);
+    // 2 VUs, each busy >= 200 ms per iteration: at most ~2 x (2 s / 200 ms + 1) requests.
+    expect(requests).toBeLessThanOrEqual(24);
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+    expect((result.registry.metrics.get('vus_max')!.sink as GaugeSink).value).toBe(2);
   });
 
   it('ramping-vus: stages ramp the VU count up and down (closed model)', async () => {
@@ -213,6 +229,18 @@ export default function () { http.get(__ENV.BASE + '/ok'); }
     const result = await runScript({ script: capped, env: { BASE: base }, log: quiet, limits: { maxRequests: 25 } });
     expect(result.aborted).toMatch(/request cap of 25/);
     expect(hits).toBeLessThanOrEqual(25);
+  });
+
+  it('fails the run when setup() outlives setupTimeout, interrupting it', async () => {
+    const file = script(`
+import { sleep } from 'k6';
+export const options = { setupTimeout: '300ms', iterations: 1 };
+export function setup() { sleep(60); }
+export default function () {}
+`);
+    const started = Date.now();
+    await expect(runScript({ script: file, env: {}, log: quiet })).rejects.toThrow(/setup\(\) exceeded 0.3 s/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('records iteration errors without stopping the run', async () => {

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { HttpTransport } from './http-client';
 import {
   createModules,
+  parseDurationMs,
   type RunShared,
   registerBuiltinMetrics,
   TestAborted,
@@ -27,7 +28,8 @@ export interface RunLimits {
   maxRequests: number;
 }
 
-export const DEFAULT_LIMITS: RunLimits = { maxVUs: 5000, maxDurationMs: 30 * 60_000, maxRequests: 20_000_000 };
+// Every sample is kept (exact percentiles): 6 M requests are ~150 MB of samples, and 3,000/s for 30 minutes.
+export const DEFAULT_LIMITS: RunLimits = { maxVUs: 5000, maxDurationMs: 30 * 60_000, maxRequests: 6_000_000 };
 
 export interface RunConfig {
   script: string;
@@ -157,7 +159,7 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
     }
   };
   const durOpt = (v: unknown, def: number) =>
-    typeof v === 'string' ? Number.parseFloat(v) * (v.endsWith('ms') ? 1 : v.endsWith('m') ? 60_000 : 1000) : def;
+    typeof v === 'string' ? parseDurationMs(v) : typeof v === 'number' ? v : def;
 
   const startedAt = new Date();
   const t0 = performance.now();
@@ -167,8 +169,15 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
   let dataJson = 'null';
   if (typeof probe.exports.setup === 'function') {
     const setupFn = probe.exports.setup as () => unknown;
-    const result = await timed('setup()', durOpt(options.setupTimeout, 60_000), Promise.resolve(setupFn()));
-    dataJson = JSON.stringify(result ?? null);
+    try {
+      const result = await timed('setup()', durOpt(options.setupTimeout, 60_000), Promise.resolve(setupFn()));
+      dataJson = JSON.stringify(result ?? null);
+    } catch (e) {
+      // Stop whatever setup still has in flight (a timed-out polling loop), then fail the run.
+      probe.controller.abort();
+      shared.transport.close();
+      throw e;
+    }
   }
 
   let progressTimer: NodeJS.Timeout | undefined;

@@ -26,6 +26,7 @@ import {
   createChargeWallet,
   createExpireDueHolds,
   createExpireHold,
+  createFindDueHolds,
   createFindStalePayments,
   createGetBalance,
   createGetPaymentStatus,
@@ -39,6 +40,7 @@ import {
   type EventPublisher,
   type ExpireDueHolds,
   type ExpireHold,
+  type FindDueHolds,
   type GetBalance,
   type GetPaymentStatus,
   type HoldSeat,
@@ -88,6 +90,7 @@ export interface Container {
     readonly listMine: ListMyReservations;
     readonly expireHold: ExpireHold;
     readonly expireDueHolds: ExpireDueHolds;
+    readonly findDueHolds: FindDueHolds;
   };
   /** The waiting room: enter/status/leave, the active-pass check, the admission tick, spend, sold-out. */
   readonly queue: QueueModule;
@@ -166,6 +169,7 @@ export function createContainer(env: Env): Container {
     listMine: createListMyReservations({ ...holdDeps, limit: 100 }),
     expireHold: createExpireHold(holdDeps),
     expireDueHolds: createExpireDueHolds(holdDeps),
+    findDueHolds: createFindDueHolds(holdDeps),
   };
   functions.push(
     createHoldExpiryFunction(inngest, reservation),

@@ -20,7 +20,7 @@ function start(env: Record<string, string>): Promise<{ code: number; stderr: str
   });
 }
 
-describe('API start-up with a bad configuration value', () => {
+describe('API start-up with a bad configuration value', { timeout: 120_000 }, () => {
   it.each([
     ['API_PORT', 'not-a-port'],
     ['DATABASE_URL', 'postgres://127.0.0.1/concert'],

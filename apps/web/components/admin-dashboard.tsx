@@ -1,12 +1,11 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useApi } from '../lib/api';
 import { humanize, labelColumn, modelOverview, type OverviewModel, type Scalar } from '../lib/flatten';
 import { formatNumber } from '../lib/format';
 import { setAdminToken, useAdminToken, useHydrated } from '../lib/session-store';
-import { apiKey } from '../lib/use-api';
+import { useTRPC } from '../lib/trpc';
 import { useNow } from '../lib/use-now';
 import { ErrorNote } from './error-note';
 
@@ -31,14 +30,14 @@ function formatCell(value: Scalar | undefined): string {
   return value;
 }
 
-function TokenForm({ initial }: { initial: string }) {
+function TokenForm({ initial, onSave }: { initial: string; onSave: (token: string | null) => void }) {
   const [value, setValue] = useState(initial);
   return (
     <form
       className="row"
       onSubmit={(event) => {
         event.preventDefault();
-        setAdminToken(value.trim() || null);
+        onSave(value.trim() || null);
       }}
     >
       <input
@@ -59,7 +58,7 @@ function TokenForm({ initial }: { initial: string }) {
           className="btn"
           onClick={() => {
             setValue('');
-            setAdminToken(null);
+            onSave(null);
           }}
         >
           Forget
@@ -105,20 +104,31 @@ function BarChart({
 export function AdminDashboard() {
   const hydrated = useHydrated();
   const token = useAdminToken();
-  const api = useApi();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const now = useNow(1_000);
 
-  const overview = useQuery({
-    queryKey: [...apiKey('admin.overview'), token],
-    queryFn: () => api('admin.overview', {}, { authorization: `Bearer ${token}` }),
-    enabled: Boolean(token),
-    // A fixed 2 s refresh: the operator view, not a user poll, so it does not follow pollAfterMs.
-    refetchInterval: REFRESH_MS,
-    refetchIntervalInBackground: false,
-    retry: false,
-    staleTime: 0,
-    meta: { admin: true },
-  });
+  const overview = useQuery(
+    trpc.admin.overview.queryOptions(
+      {},
+      {
+        // The admin token replaces the user's session on this call only.
+        trpc: { context: { authorization: `Bearer ${token}` } },
+        enabled: Boolean(token),
+        // A fixed 2 s refresh: the operator view, not a user poll, so it does not follow pollAfterMs.
+        refetchInterval: REFRESH_MS,
+        refetchIntervalInBackground: false,
+        retry: false,
+        staleTime: 0,
+        meta: { admin: true },
+      },
+    ),
+  );
+  // Figures fetched with another token must not linger: drop them, then the next render fetches afresh.
+  const saveToken = (next: string | null) => {
+    queryClient.removeQueries(trpc.admin.overview.pathFilter());
+    setAdminToken(next);
+  };
 
   const model = overview.data === undefined ? null : modelOverview(overview.data);
   const label = model ? labelColumn(model.columns) : null;
@@ -138,7 +148,7 @@ export function AdminDashboard() {
             Live queue, sales and payment figures per concert, refreshed every {REFRESH_MS / 1000} s.
           </p>
         </div>
-        {hydrated ? <TokenForm key={token ?? ''} initial={token ?? ''} /> : null}
+        {hydrated ? <TokenForm key={token ?? ''} initial={token ?? ''} onSave={saveToken} /> : null}
       </div>
 
       {!hydrated ? null : !token ? (

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Page, type Request, test } from '@playwright/test';
 import { becomeActive, signIn, trpcCall } from './support/api';
 import { NAMED_CONCERTS } from './support/fixtures';
 
@@ -78,19 +78,9 @@ test.describe('booking', () => {
   });
 
   test('the waiting room polls queue.status no faster than pollAfterMs', async ({ page }) => {
-    const answers: { at: number; pollAfterMs: number }[] = [];
-    const requests: number[] = [];
+    const calls: Request[] = [];
     page.on('request', (req) => {
-      if (req.url().includes('/trpc/queue.status')) requests.push(Date.now());
-    });
-    page.on('response', async (res) => {
-      if (!/\/trpc\/queue\.(status|enter)/.test(res.url())) return;
-      const at = Date.now();
-      // Batched calls answer with an array of results.
-      const raw = (await res.json().catch(() => null)) as unknown;
-      const body = (Array.isArray(raw) ? raw[0] : raw) as { result?: { data?: { pollAfterMs?: number } } } | null;
-      const pollAfterMs = body?.result?.data?.pollAfterMs;
-      if (typeof pollAfterMs === 'number') answers.push({ at, pollAfterMs });
+      if (/\/trpc\/queue\.(status|enter)/.test(req.url())) calls.push(req);
     });
 
     await page.goto('/concerts/2');
@@ -99,13 +89,35 @@ test.describe('booking', () => {
     await page.getByRole('button', { name: 'Join the waiting room' }).click();
     await expect(page.getByTestId('queue-active')).toBeVisible({ timeout: 45_000 });
     // Let a few more polls happen while ACTIVE.
-    await expect.poll(() => requests.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    const statusCalls = () => calls.filter((c) => c.url().includes('queue.status')).length;
+    await expect.poll(statusCalls, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
 
-    // Every status request starts at least pollAfterMs after the answer before it (a little slack for clocks).
-    for (const [i, sentAt] of requests.entries()) {
-      const previous = answers.filter((a) => a.at <= sentAt).at(-1);
-      expect(previous, `request ${i} had an answer before it`).toBeDefined();
-      expect(sentAt - previous!.at).toBeGreaterThanOrEqual(previous!.pollAfterMs - 50);
+    // Browser-side timings (one clock): when each answer ended, what pollAfterMs it said, when each poll started.
+    const timeline: { kind: 'enter' | 'status'; startedAt: number; endedAt: number; pollAfterMs: number | null }[] = [];
+    for (const call of calls) {
+      const response = await call.response();
+      if (!response) continue;
+      await response.finished();
+      const timing = call.timing();
+      const raw = (await response.json().catch(() => null)) as unknown;
+      // Batched calls answer with an array of results.
+      const body = (Array.isArray(raw) ? raw[0] : raw) as { result?: { data?: { pollAfterMs?: number } } } | null;
+      timeline.push({
+        kind: call.url().includes('queue.enter') ? 'enter' : 'status',
+        startedAt: timing.startTime,
+        endedAt: timing.startTime + timing.responseEnd,
+        pollAfterMs: body?.result?.data?.pollAfterMs ?? null,
+      });
+    }
+    expect(timeline[0]?.kind).toBe('enter');
+    for (const [i, call] of timeline.entries()) {
+      if (i === 0) continue;
+      const previous = timeline[i - 1]!;
+      expect(previous.pollAfterMs, `answer ${i - 1} carried pollAfterMs`).not.toBeNull();
+      // Timer granularity and request start bookkeeping: a few ms of slack, never a whole early poll.
+      expect(call.startedAt - previous.endedAt, `poll ${i} waited pollAfterMs`).toBeGreaterThanOrEqual(
+        previous.pollAfterMs! - 15,
+      );
     }
   });
 });

@@ -1,17 +1,12 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useApi } from './api';
-import type { QueueStatus } from './contract';
 import { domainCodeOf } from './errors';
+import type { QueueStatusView } from './router-types';
 import { setQueueToken, setSession, useQueueToken } from './session-store';
+import { useTRPCClient } from './trpc';
 
-export interface QueueView {
-  status: QueueStatus;
-  position: number | null;
-  etaSeconds: number | null;
-  pollAfterMs: number;
-  activeUntil: string | null;
+export interface QueueView extends QueueStatusView {
   /** When this view arrived (ms since epoch): lets the ETA count down between polls. */
   receivedAt: number;
 }
@@ -25,7 +20,7 @@ const ERROR_BACKOFF_MS = 3_000;
  * the server spreads far-back users' polls out to protect itself.
  */
 export function useQueuePass(concertId: number, signedIn: boolean) {
-  const api = useApi();
+  const client = useTRPCClient();
   const token = useQueueToken(concertId);
   const [view, setView] = useState<QueueView | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -53,7 +48,7 @@ export function useQueuePass(concertId: number, signedIn: boolean) {
 
     const poll = async () => {
       try {
-        const status = await api('queue.status', {}, { queueToken: token });
+        const status = await client.queue.status.query({}, { context: { queueToken: token } });
         if (cancelled) return;
         accept(status);
         setError(null);
@@ -84,13 +79,13 @@ export function useQueuePass(concertId: number, signedIn: boolean) {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [token, signedIn, api, accept, concertId, pollNonce]);
+  }, [token, signedIn, client, accept, concertId, pollNonce]);
 
   const join = useCallback(async () => {
     setJoining(true);
     setError(null);
     try {
-      const entered = await api('queue.enter', { concertId });
+      const entered = await client.queue.enter.mutate({ concertId });
       setStartPosition(null);
       accept({ ...entered, activeUntil: null });
       firstDelay.current = entered.pollAfterMs;
@@ -102,12 +97,12 @@ export function useQueuePass(concertId: number, signedIn: boolean) {
     } finally {
       setJoining(false);
     }
-  }, [api, concertId, accept]);
+  }, [client, concertId, accept]);
 
   const leave = useCallback(async () => {
     if (token) {
       try {
-        await api('queue.leave', {}, { queueToken: token });
+        await client.queue.leave.mutate({}, { context: { queueToken: token } });
       } catch {
         // Leaving is best effort: the pass is forgotten locally either way.
       }
@@ -115,7 +110,7 @@ export function useQueuePass(concertId: number, signedIn: boolean) {
     setQueueToken(concertId, null);
     setView(null);
     setStartPosition(null);
-  }, [api, concertId, token]);
+  }, [client, concertId, token]);
 
   /** Ask again now (e.g. after the API said QUEUE_NOT_ACTIVE on a hold). Honors the last pollAfterMs. */
   const recheck = useCallback(() => {

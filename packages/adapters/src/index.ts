@@ -1,6 +1,7 @@
 export * from './catalog';
 export * from './db/database';
 export * from './db/migrator';
+export * from './db/seed';
 export * from './inngest/client';
 export * from './inngest/events';
 export * from './inngest/inngest-event-publisher';
@@ -14,4 +15,3 @@ export * from './payment';
 export * from './queue';
 export * from './reservation';
 export * from './wallet';
-export * from './db/seed';

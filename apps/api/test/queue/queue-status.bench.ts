@@ -11,6 +11,7 @@
  * Latency is measured from each request's scheduled start (no coordinated omission), keep-alive HTTP/1.1.
  */
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { HmacQueuePassTokens, RedisQueueStore } from '@concert/adapters';
 import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
@@ -45,11 +46,7 @@ function send(url: URL, method: 'GET' | 'POST', headers: Record<string, string>,
 }
 
 /** Fires `make(i)` at `rate`/s for `seconds`; latency counted from each request's scheduled time. */
-async function openModel(
-  rate: number,
-  seconds: number,
-  make: (i: number) => () => Promise<number>,
-): Promise<Outcome> {
+async function openModel(rate: number, seconds: number, make: (i: number) => () => Promise<number>): Promise<Outcome> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
@@ -97,6 +94,13 @@ function report(name: string, rate: number, o: Outcome): string {
   );
 }
 
+/** CPU seconds the API process has used (prom-client's default metric): cost per request, whatever the load. */
+async function apiCpuSeconds(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const m = /^process_cpu_seconds_total (\S+)$/m.exec(text);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
 async function main() {
   const db = await createTestDatabase('bench_queue');
   const redis = await createTestRedis('bench_queue');
@@ -127,7 +131,9 @@ async function main() {
         });
       }
     }
-    console.log(`filled ${WAITING} waiters and signed their sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `filled ${WAITING} waiters and signed their sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const enterUsers = Math.ceil(ENTER_RATE * SECONDS) + 2_000;
     const enterSessions = (
       await Promise.all(Array.from({ length: enterUsers }, (_, i) => sessions.issue(WAITING + 1 + i)))
@@ -144,12 +150,29 @@ async function main() {
     stops.push(api.stop);
     const statusUrl = new URL(`${api.url}/trpc/queue.status`);
     const enterUrl = new URL(`${api.url}/trpc/queue.enter`);
-    const pick = () => statusHeaders[Math.floor(Math.random() * statusHeaders.length)]!;
+    // Pollers are drawn from the first BENCH_POLLERS waiters' passes spread over the whole line (default: all).
+    const pollers = Math.min(statusHeaders.length, Number(process.env.BENCH_POLLERS ?? statusHeaders.length));
+    const stride = statusHeaders.length / pollers;
+    const pick = () => statusHeaders[Math.floor(Math.floor(Math.random() * pollers) * stride)]!;
 
     // 3. Warm-up (JIT, connection pool, script cache), then the measured runs.
     await openModel(1_000, 3, () => () => send(statusUrl, 'GET', pick()));
+    // Baseline in the same session: the bare /health route at the same rate shows what the machine allows now.
+    const healthUrl = new URL(`${api.url}/health`);
+    const cpuH0 = await apiCpuSeconds(api.url);
+    const health = await openModel(STATUS_RATE, Math.min(5, SECONDS), () => () => send(healthUrl, 'GET', {}));
+    const cpuH1 = await apiCpuSeconds(api.url);
+    console.log(report('GET /health', STATUS_RATE, health));
+    console.log(
+      `  API process CPU per GET /health: ${(((cpuH1 - cpuH0) * 1e6) / health.latencies.length).toFixed(0)} µs`,
+    );
+    const cpu0 = await apiCpuSeconds(api.url);
     const status = await openModel(STATUS_RATE, SECONDS, () => () => send(statusUrl, 'GET', pick()));
+    const cpu1 = await apiCpuSeconds(api.url);
     console.log(report('queue.status', STATUS_RATE, status));
+    console.log(
+      `  API process CPU per queue.status: ${(((cpu1 - cpu0) * 1e6) / status.latencies.length).toFixed(0)} µs`,
+    );
 
     let next = 0;
     const body = JSON.stringify({ concertId });
@@ -159,10 +182,17 @@ async function main() {
         send(enterUrl, 'POST', { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body);
     };
     await openModel(500, 2, enterCall);
+    const cpu2 = await apiCpuSeconds(api.url);
     const enter = await openModel(ENTER_RATE, SECONDS / 2, enterCall);
+    const cpu3 = await apiCpuSeconds(api.url);
     console.log(report('queue.enter', ENTER_RATE, enter));
+    console.log(`  API process CPU per queue.enter: ${(((cpu3 - cpu2) * 1e6) / enter.latencies.length).toFixed(0)} µs`);
     const snap = await store.snapshot(concertId);
-    console.log(`line now: ${snap.waiting} waiting, ${snap.active} active`);
+    console.log(
+      `line now: ${snap.waiting} waiting, ${snap.active} active; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     for (const stop of stops) await stop();
     agent.destroy();

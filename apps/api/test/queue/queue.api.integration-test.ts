@@ -138,7 +138,12 @@ describe('queue over HTTP', () => {
   let second: Entered;
 
   it('refuses without a valid session: UNAUTHORIZED SESSION_INVALID', async () => {
-    expectError(await trpc(base, 'mutation', 'queue.enter', { concertId: concerts.open }), 401, 'UNAUTHORIZED', 'SESSION_INVALID');
+    expectError(
+      await trpc(base, 'mutation', 'queue.enter', { concertId: concerts.open }),
+      401,
+      'UNAUTHORIZED',
+      'SESSION_INVALID',
+    );
     expectError(
       await trpc(base, 'query', 'queue.status', undefined, bearer('not.a.jwt')),
       401,
@@ -189,10 +194,16 @@ describe('queue over HTTP', () => {
     });
     expect(res.status).toBe(200);
     expect(res.data).toMatchObject({ status: 'WAITING', position: 1, activeUntil: null });
-    const withEmpty = await trpc(base, 'query', 'queue.status', {}, {
-      ...(await session(2)),
-      'x-queue-token': second.queueToken,
-    });
+    const withEmpty = await trpc(
+      base,
+      'query',
+      'queue.status',
+      {},
+      {
+        ...(await session(2)),
+        'x-queue-token': second.queueToken,
+      },
+    );
     expect(withEmpty.data).toMatchObject({ status: 'WAITING', position: 2 });
   });
 
@@ -207,7 +218,12 @@ describe('queue over HTTP', () => {
       { ...s1, 'x-queue-token': 'garbage' },
       { ...(await session(3)), 'x-queue-token': first.queueToken },
     ]) {
-      expectError(await trpc(base, 'query', 'queue.status', undefined, headers), 401, 'UNAUTHORIZED', 'QUEUE_TOKEN_INVALID');
+      expectError(
+        await trpc(base, 'query', 'queue.status', undefined, headers),
+        401,
+        'UNAUTHORIZED',
+        'QUEUE_TOKEN_INVALID',
+      );
     }
     expectError(await trpc(base, 'mutation', 'queue.leave', {}, s1), 401, 'UNAUTHORIZED', 'QUEUE_TOKEN_INVALID');
   });
@@ -218,12 +234,22 @@ describe('queue over HTTP', () => {
     for (let i = 0; i < 8; i++) statuses.push((await trpc(base, 'query', 'queue.status', undefined, headers)).status);
     expect(statuses).toContain(200);
     expect(statuses).toContain(429);
-    expectError(await trpc(base, 'query', 'queue.status', undefined, headers), 429, 'TOO_MANY_REQUESTS', 'RATE_LIMITED');
+    expectError(
+      await trpc(base, 'query', 'queue.status', undefined, headers),
+      429,
+      'TOO_MANY_REQUESTS',
+      'RATE_LIMITED',
+    );
   });
 
   it('guards S+Q procedures: waiting is FORBIDDEN QUEUE_NOT_ACTIVE, then ACTIVE after a tick', async () => {
     const h1 = { ...(await session(1)), 'x-queue-token': first.queueToken };
-    expectError(await trpc(probe, 'mutation', 'probe', { concertId: concerts.open }, h1), 403, 'FORBIDDEN', 'QUEUE_NOT_ACTIVE');
+    expectError(
+      await trpc(probe, 'mutation', 'probe', { concertId: concerts.open }, h1),
+      403,
+      'FORBIDDEN',
+      'QUEUE_NOT_ACTIVE',
+    );
 
     const report = await container.queue.tick();
     expect(report.admitted).toBe(1);
@@ -246,13 +272,23 @@ describe('queue over HTTP', () => {
     // QUEUE_MAX_ACTIVE=1: user 2 stays waiting while user 1 is active.
     await container.queue.tick();
     const h2 = { ...(await session(2)), 'x-queue-token': second.queueToken };
-    expectError(await trpc(probe, 'mutation', 'probe', { concertId: concerts.open }, h2), 403, 'FORBIDDEN', 'QUEUE_NOT_ACTIVE');
+    expectError(
+      await trpc(probe, 'mutation', 'probe', { concertId: concerts.open }, h2),
+      403,
+      'FORBIDDEN',
+      'QUEUE_NOT_ACTIVE',
+    );
   });
 
   it('spending the pass (a completed payment) ends it and frees the slot for the next in line', async () => {
     await container.queue.spend(1, concerts.open);
     const h1 = { ...(await session(1)), 'x-queue-token': first.queueToken };
-    expectError(await trpc(probe, 'mutation', 'probe', { concertId: concerts.open }, h1), 403, 'FORBIDDEN', 'QUEUE_NOT_ACTIVE');
+    expectError(
+      await trpc(probe, 'mutation', 'probe', { concertId: concerts.open }, h1),
+      403,
+      'FORBIDDEN',
+      'QUEUE_NOT_ACTIVE',
+    );
     expect((await trpc(base, 'query', 'queue.status', undefined, h1)).data).toMatchObject({ status: 'EXPIRED' });
     expect((await container.queue.tick()).admitted).toBe(1);
     const h2 = { ...(await session(2)), 'x-queue-token': second.queueToken };
@@ -284,7 +320,13 @@ describe('queue over HTTP', () => {
       'FORBIDDEN',
       'QUEUE_NOT_ACTIVE',
     );
-    const late = await trpc<Entered>(base, 'mutation', 'queue.enter', { concertId: concerts.soldOut }, await session(6));
+    const late = await trpc<Entered>(
+      base,
+      'mutation',
+      'queue.enter',
+      { concertId: concerts.soldOut },
+      await session(6),
+    );
     expect(late.data).toMatchObject({ status: 'SOLD_OUT' });
     // The concert with seats left is not affected.
     const open = await container.queue.overview();

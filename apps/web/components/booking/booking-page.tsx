@@ -6,7 +6,6 @@ import { useCallback, useMemo, useState } from 'react';
 import { formatClock, formatDateRange } from '../../lib/format';
 import { setSession, useHydrated, useSession } from '../../lib/session-store';
 import { useTRPC } from '../../lib/trpc';
-import { useApiQuery } from '../../lib/use-api';
 import { useNow } from '../../lib/use-now';
 import { useQueuePass } from '../../lib/use-queue-pass';
 import { ErrorNote } from '../error-note';
@@ -90,10 +89,11 @@ function SignedIn({
   booked: boolean;
   onPaid: () => void;
 }) {
+  const trpc = useTRPC();
   const now = useNow(1_000);
   const status = queue.view?.status ?? null;
   // Holds made while ACTIVE stay visible (and releasable) even after the pass ends.
-  const mine = useApiQuery('reservation.mine', {}, { refetchInterval: 15_000 });
+  const mine = useQuery(trpc.reservation.mine.queryOptions({}, { refetchInterval: 15_000 }));
   const heldSeatIds = useMemo(
     () =>
       new Set(

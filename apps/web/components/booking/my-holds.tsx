@@ -1,10 +1,10 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { ReservationView } from '../../lib/contract';
 import { formatClock, formatWon, newIdempotencyKey } from '../../lib/format';
-import { apiKey, useApiMutation, useApiQuery } from '../../lib/use-api';
+import type { ReservationView } from '../../lib/router-types';
+import { useTRPC } from '../../lib/trpc';
 import { useNow } from '../../lib/use-now';
 import { ErrorNote } from '../error-note';
 
@@ -23,29 +23,28 @@ function HoldItem({
   now: number;
   onPaid: () => void;
 }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const release = useApiMutation('reservation.release');
-  const pay = useApiMutation('payment.pay', { queueToken });
+  const release = useMutation(trpc.reservation.release.mutationOptions());
+  // payment.pay is S+Q: it carries the concert's waiting-room pass.
+  const pay = useMutation(trpc.payment.pay.mutationOptions({ trpc: { context: { queueToken } } }));
   const [paymentId, setPaymentId] = useState<number | null>(null);
 
-  const payment = useApiQuery(
-    'payment.status',
-    { paymentId: paymentId ?? 0 },
-    {
-      enabled: paymentId !== null,
+  const payment = useQuery(
+    trpc.payment.status.queryOptions(paymentId !== null ? { paymentId } : skipToken, {
       staleTime: 0,
       refetchInterval: (query) => (query.state.data?.status === 'PENDING' ? PAYMENT_POLL_MS : false),
-    },
+    }),
   );
   const paymentStatus = payment.data?.status;
 
   useEffect(() => {
     if (paymentStatus === 'COMPLETED' || paymentStatus === 'FAILED') {
-      void queryClient.invalidateQueries({ queryKey: apiKey('reservation.mine') });
-      void queryClient.invalidateQueries({ queryKey: apiKey('wallet.balance') });
+      void queryClient.invalidateQueries(trpc.reservation.mine.pathFilter());
+      void queryClient.invalidateQueries(trpc.wallet.balance.pathFilter());
       if (paymentStatus === 'COMPLETED') onPaid();
     }
-  }, [paymentStatus, queryClient, onPaid]);
+  }, [paymentStatus, queryClient, onPaid, trpc]);
 
   const secondsLeft = Math.max(0, (new Date(hold.expiresAt).getTime() - now) / 1000);
   const held = hold.status === 'HELD';
@@ -97,9 +96,9 @@ function HoldItem({
                 { reservationId: hold.reservationId },
                 {
                   onSuccess: () => {
-                    void queryClient.invalidateQueries({ queryKey: apiKey('reservation.mine') });
-                    void queryClient.invalidateQueries({ queryKey: apiKey('catalog.availableSeats') });
-                    void queryClient.invalidateQueries({ queryKey: apiKey('catalog.sections') });
+                    void queryClient.invalidateQueries(trpc.reservation.mine.pathFilter());
+                    void queryClient.invalidateQueries(trpc.catalog.availableSeats.pathFilter());
+                    void queryClient.invalidateQueries(trpc.catalog.sections.pathFilter());
                   },
                 },
               )
@@ -137,9 +136,10 @@ export function MyHolds({
   queueToken: string | null;
   onPaid: () => void;
 }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const now = useNow(1_000);
-  const mine = useApiQuery('reservation.mine', {}, { refetchInterval: 15_000 });
+  const mine = useQuery(trpc.reservation.mine.queryOptions({}, { refetchInterval: 15_000 }));
   const items = (mine.data?.items ?? []).filter(
     (r) => r.concertId === concertId && (r.status === 'HELD' || r.status === 'CONFIRMED'),
   );
@@ -151,8 +151,8 @@ export function MyHolds({
   );
   const ranOut = Number.isFinite(nextExpiry) && now > nextExpiry + 1_000;
   useEffect(() => {
-    if (ranOut) void queryClient.invalidateQueries({ queryKey: apiKey('reservation.mine') });
-  }, [ranOut, queryClient]);
+    if (ranOut) void queryClient.invalidateQueries(trpc.reservation.mine.pathFilter());
+  }, [ranOut, queryClient, trpc]);
 
   return (
     <section className="card stack" data-testid="my-holds">

@@ -1,14 +1,7 @@
 'use client';
 
 import { useRef } from 'react';
-
-export interface SeatView {
-  seatId: number;
-  sectionId: number;
-  row: string;
-  number: number;
-  price: number;
-}
+import type { SeatView } from '../../lib/router-types';
 
 interface Cell {
   row: string;

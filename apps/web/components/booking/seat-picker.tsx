@@ -1,12 +1,13 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError, domainCodeOf } from '../../lib/errors';
 import { formatDateTime, formatNumber, formatWon } from '../../lib/format';
-import { apiKey, useApiMutation, useApiQuery } from '../../lib/use-api';
+import type { SeatView } from '../../lib/router-types';
+import { useTRPC } from '../../lib/trpc';
 import { ErrorNote } from '../error-note';
-import { SeatMap, type SeatView } from './seat-map';
+import { SeatMap } from './seat-map';
 
 type Notice = { kind: 'ok' | 'warn' | 'error'; text: string; code?: string | null } | null;
 
@@ -22,28 +23,31 @@ export function SeatPicker({
   heldSeatIds: Set<number>;
   onQueueProblem: () => void;
 }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [scheduleId, setScheduleId] = useState<number | null>(null);
   const [sectionId, setSectionId] = useState<number | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const [busySeatId, setBusySeatId] = useState<number | null>(null);
 
-  const dates = useApiQuery('catalog.availableDates', { concertId });
-  const sections = useApiQuery('catalog.sections', { scheduleId: scheduleId ?? 0 }, { enabled: scheduleId !== null });
-  const seats = useApiQuery(
-    'catalog.availableSeats',
-    { scheduleId: scheduleId ?? 0, sectionId: sectionId ?? undefined },
-    { enabled: scheduleId !== null && sectionId !== null, staleTime: 0 },
+  const dates = useQuery(trpc.catalog.availableDates.queryOptions({ concertId }));
+  const sections = useQuery(trpc.catalog.sections.queryOptions(scheduleId !== null ? { scheduleId } : skipToken));
+  const seats = useQuery(
+    trpc.catalog.availableSeats.queryOptions(
+      scheduleId !== null && sectionId !== null ? { scheduleId, sectionId } : skipToken,
+      { staleTime: 0 },
+    ),
   );
-  const hold = useApiMutation('reservation.hold', { queueToken });
+  // The hold is S+Q: this call carries the concert's waiting-room pass.
+  const hold = useMutation(trpc.reservation.hold.mutationOptions({ trpc: { context: { queueToken } } }));
 
   const section = sections.data?.sections.find((s) => s.sectionId === sectionId) ?? null;
 
   const refreshAvailability = () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: apiKey('catalog.availableSeats') }),
-      queryClient.invalidateQueries({ queryKey: apiKey('catalog.sections') }),
-      queryClient.invalidateQueries({ queryKey: apiKey('catalog.availableDates') }),
+      queryClient.invalidateQueries(trpc.catalog.availableSeats.pathFilter()),
+      queryClient.invalidateQueries(trpc.catalog.sections.pathFilter()),
+      queryClient.invalidateQueries(trpc.catalog.availableDates.pathFilter()),
     ]);
 
   const pick = async (seat: SeatView) => {
@@ -55,7 +59,7 @@ export function SeatPicker({
         kind: 'ok',
         text: `Seat ${seat.row}-${seat.number} is yours until ${new Date(held.expiresAt).toLocaleTimeString()}. Pay before the hold runs out.`,
       });
-      await queryClient.invalidateQueries({ queryKey: apiKey('reservation.mine') });
+      await queryClient.invalidateQueries(trpc.reservation.mine.pathFilter());
     } catch (error) {
       const { code, message } = describeError(error);
       if (code === 'SEAT_UNAVAILABLE') {

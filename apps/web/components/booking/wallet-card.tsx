@@ -1,17 +1,18 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatWon, newIdempotencyKey } from '../../lib/format';
-import { apiKey, useApiMutation, useApiQuery } from '../../lib/use-api';
+import { useTRPC } from '../../lib/trpc';
 import { ErrorNote } from '../error-note';
 
 const PRESETS = [50_000, 100_000, 300_000];
 
 export function WalletCard() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const balance = useApiQuery('wallet.balance', {});
-  const charge = useApiMutation('wallet.charge');
+  const balance = useQuery(trpc.wallet.balance.queryOptions({}));
+  const charge = useMutation(trpc.wallet.charge.mutationOptions());
   const [amount, setAmount] = useState('100000');
   const value = Number(amount);
   const valid = Number.isInteger(value) && value >= 1 && value <= 1_000_000;
@@ -36,8 +37,7 @@ export function WalletCard() {
             { amount: value, idempotencyKey: newIdempotencyKey('charge') },
             {
               onSuccess: (res) => {
-                queryClient.setQueryData(apiKey('wallet.balance', {}), { balance: res.balance });
-                void queryClient.invalidateQueries({ queryKey: apiKey('wallet.balance') });
+                queryClient.setQueryData(trpc.wallet.balance.queryKey({}), { balance: res.balance });
               },
             },
           );

@@ -175,13 +175,14 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
     if (cold.length > 0) {
       const versionKey = catalogKeys.scheduleVersion(scheduleId);
       const batch = this.redis.mget(...cold.map((i) => keys[i] as string), versionKey);
+      const load = this.batchedSeatLoader(scheduleId, now);
       cold.forEach((i, j) => {
         const sectionId = sectionIds[i] as number;
         out[i] = this.startFlight(
           keys[i] as string,
           versionKey,
           SectionSeatsSchema,
-          async () => (await this.inner.sectionSeats(scheduleId, [sectionId], now))[0] ?? null,
+          () => load(sectionId),
           now,
           batch.then((values) => [values[j] ?? null, values[values.length - 1] ?? null]),
         );
@@ -192,6 +193,38 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
         (value, i) => value ?? { scheduleId, sectionId: sectionIds[i] as number, seats: [], validUntil: null },
       ),
     );
+  }
+
+  /**
+   * Loads of several sections of one date asked in the same turn of the event loop become ONE repository call
+   * (two index-range queries), instead of two queries per section: what a cold all-sections read costs MySQL.
+   */
+  private batchedSeatLoader(scheduleId: number, now: Date): (sectionId: number) => Promise<SectionSeats | null> {
+    const waiting = new Map<number, { resolve: (v: SectionSeats | null) => void; reject: (e: unknown) => void }>();
+    return (sectionId) =>
+      new Promise((resolve, reject) => {
+        waiting.set(sectionId, { resolve, reject });
+        if (waiting.size > 1) return;
+        // setImmediate, not a microtask: every flight of this batch has read Redis and asked by then.
+        setImmediate(() => {
+          const asked = [...waiting];
+          waiting.clear();
+          this.inner
+            .sectionSeats(
+              scheduleId,
+              asked.map(([id]) => id),
+              now,
+            )
+            .then(
+              (values) => {
+                for (const [id, { resolve: done }] of asked) done(values.find((v) => v.sectionId === id) ?? null);
+              },
+              (error: unknown) => {
+                for (const [, { reject: fail }] of asked) fail(error);
+              },
+            );
+        });
+      });
   }
 
   async scheduleRef(scheduleId: number): Promise<ScheduleRef | null> {

@@ -347,6 +347,13 @@ describe('CachingCatalogRepository', () => {
     expect(other.stats.redisHits).toBe(1);
   });
 
+  it('a cold read of every section of a date loads them in ONE repository call; 50 such reads too', async () => {
+    const seats = createAvailableSeats({ catalog: cached, clock: systemClock });
+    const reads = await Promise.all(Array.from({ length: 50 }, () => seats({ scheduleId: fx.later.scheduleId })));
+    expect(reads.every((r) => r.ok && r.value.seats.length === 5)).toBe(true);
+    expect(counting.calls).toMatchObject({ scheduleSections: 1, sectionSeats: 1 });
+  });
+
   it('evicts exactly the changed section, its date and its concert; other sections stay warm', async () => {
     const warm = async (r: CachingCatalogRepository) => {
       await r.concertDates(fx.concertId, new Date());

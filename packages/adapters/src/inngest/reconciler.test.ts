@@ -43,19 +43,6 @@ describe('workflow test function set (happy paths)', () => {
   const fns = createWorkflowTestFunctions(inngest, fakeRedis as never);
   const byId = (id: string) => fns.find((f) => f.id() === id) as (typeof fns)[number];
 
-  it('sleeper sleeps until 200 ms after its first step and reports the gap', async () => {
-    const t = new InngestTestEngine({
-      function: byId('test-sleeper'),
-      events: [{ name: 'test/sleep.requested', data: { key: 's' } }],
-      steps: [
-        { id: 'before', handler: () => 1_000 },
-        { id: 'after', handler: () => 1_250 },
-      ],
-    });
-    const { result } = await t.execute();
-    expect(result).toEqual({ sleptMs: 250 });
-  });
-
   it('flaky step succeeds on its third attempt', async () => {
     const t = new InngestTestEngine({
       function: byId('test-flaky'),

@@ -66,11 +66,15 @@ export function createReconciler<T>(inngest: AppInngest, options: ReconcilerOpti
 
 export interface TickerOptions {
   readonly id: string;
-  /** Period, >= 50 ms. The run lasts about a minute and ends before the next cron start. */
+  /** Period, >= 50 ms. A run ticks for the rest of its minute and ends before the next minute's run starts. */
   readonly everyMs: number;
   /** One tick. Wrap real work in step.run inside; `i` makes step ids unique within the run. */
   readonly tick: (step: StepTools, i: number) => Promise<unknown>;
   readonly retries?: Retries;
+}
+
+function nextTick(minute: number, at: number, everyMs: number): number {
+  return minute + (Math.floor((at - minute) / everyMs) + 1) * everyMs;
 }
 
 /** The minimal step API a tick or reconciler pass uses. */
@@ -97,11 +101,15 @@ export function createTicker(inngest: AppInngest, options: TickerOptions) {
     async ({ step }) => {
       const tools = step as unknown as StepTools;
       const start = (await step.run('start', () => Date.now())) as number;
-      // Leave the last period free so this run ends before the next minute's run starts (singleton skip).
-      const ticks = Math.max(1, Math.floor((60_000 - everyMs) / everyMs));
-      for (let i = 0; i < ticks; i++) {
-        await options.tick(tools, i);
-        if (i < ticks - 1) await step.sleepUntil(`wait:${i}`, new Date(start + (i + 1) * everyMs));
+      // Ticks sit on the minute's grid and stop a margin before the next minute, so this run has ended when the
+      // next minute's run starts (singleton skip would otherwise skip it), even if this one started late.
+      const minute = Math.floor(start / 60_000) * 60_000;
+      const last = minute + 60_000 - Math.max(everyMs, 2_000);
+      let ticks = 0;
+      for (let at = start; at <= last; at = nextTick(minute, at, everyMs)) {
+        if (ticks > 0) await step.sleepUntil(`wait:${ticks}`, new Date(at));
+        await options.tick(tools, ticks);
+        ticks++;
       }
       return { ticks };
     },

@@ -13,8 +13,10 @@ export interface WebhookSimulatorOptions {
 export interface WebhookSimulator {
   /** Full URL to use as NOTIFY_WEBHOOK_URL. */
   readonly url: string;
-  /** Every JSON body received, in arrival order. */
-  readonly received: Array<{ text?: string }>;
+  /** Every JSON body received, in arrival order, with the status it was answered with (failed ones too). */
+  readonly received: Array<{ text?: string; status: number }>;
+  /** The bodies answered with a 2xx: what a channel would actually show. */
+  delivered(): Array<{ text?: string }>;
   /** Change behaviour while running (e.g. start failing). */
   configure(options: Pick<WebhookSimulatorOptions, 'latencyMs' | 'status'>): void;
   close(): Promise<void>;
@@ -27,19 +29,23 @@ export interface WebhookSimulator {
 export async function startWebhookSimulator(options: WebhookSimulatorOptions = {}): Promise<WebhookSimulator> {
   let latencyMs = options.latencyMs ?? 200;
   let status = options.status ?? 200;
-  const received: Array<{ text?: string }> = [];
+  const received: Array<{ text?: string; status: number }> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // The answer is decided on arrival, so a reconfiguration never changes what an in-flight call gets.
+      const answer = status;
+      let body: { text?: string } = {};
       try {
-        received.push(JSON.parse(Buffer.concat(chunks).toString() || '{}') as { text?: string });
+        body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { text?: string };
       } catch {
-        received.push({});
+        // recorded as an empty message
       }
+      received.push({ ...body, status: answer });
       setTimeout(() => {
-        res.writeHead(status, { 'content-type': 'text/plain' });
-        res.end(status < 300 ? 'ok' : 'error');
+        res.writeHead(answer, { 'content-type': 'text/plain' });
+        res.end(answer < 300 ? 'ok' : 'error');
       }, latencyMs);
     });
   });
@@ -49,6 +55,7 @@ export async function startWebhookSimulator(options: WebhookSimulatorOptions = {
   return {
     url: `http://${address}:${port}/notify`,
     received,
+    delivered: () => received.filter((m) => m.status >= 200 && m.status < 300),
     configure(next) {
       if (next.latencyMs !== undefined) latencyMs = next.latencyMs;
       if (next.status !== undefined) status = next.status;

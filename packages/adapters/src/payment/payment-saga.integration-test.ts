@@ -125,7 +125,11 @@ async function pay(h: Harness, userId: number, reservationId: number, key = `pay
 }
 
 async function facts(userId: number, seatId: number, reservationId: number, paymentId?: number) {
-  const seat = await db.selectFrom('seats').select(['status', 'holder_id']).where('id', '=', seatId).executeTakeFirstOrThrow();
+  const seat = await db
+    .selectFrom('seats')
+    .select(['status', 'holder_id'])
+    .where('id', '=', seatId)
+    .executeTakeFirstOrThrow();
   const reservation = await db
     .selectFrom('reservations')
     .select('status')
@@ -185,7 +189,12 @@ describe('payment saga against MySQL', () => {
     const paymentId = await pay(h, userId, reservationId);
     expect(await h.saga.drive(paymentId)).toMatchObject({ status: 'FAILED', failureReason: 'GATEWAY_DECLINED' });
     const f = await facts(userId, seatId, reservationId, paymentId);
-    expect(f).toMatchObject({ seat: 'HELD', reservation: 'HELD', kinds: ['CHARGE', 'DEBIT', 'REFUND'], balance: 100_000 });
+    expect(f).toMatchObject({
+      seat: 'HELD',
+      reservation: 'HELD',
+      kinds: ['CHARGE', 'DEBIT', 'REFUND'],
+      balance: 100_000,
+    });
     expect(f.ledgerSum).toBe(100_000);
     expect(h.published.at(-1)).toMatchObject({ name: 'payment/failed', data: { failureReason: 'GATEWAY_DECLINED' } });
   });
@@ -204,7 +213,10 @@ describe('payment saga against MySQL', () => {
     const paymentId = await pay(h, userId, reservationId);
     expect(await h.saga.drive(paymentId)).toMatchObject({ status: 'FAILED', failureReason: 'GATEWAY_UNAVAILABLE' });
     expect(calls).toBe(3);
-    expect(await facts(userId, seatId, reservationId)).toMatchObject({ kinds: ['CHARGE', 'DEBIT', 'REFUND'], balance: 100_000 });
+    expect(await facts(userId, seatId, reservationId)).toMatchObject({
+      kinds: ['CHARGE', 'DEBIT', 'REFUND'],
+      balance: 100_000,
+    });
   });
 
   it('hold expired before the seat was confirmed: FAILED HOLD_EXPIRED, refunded, seat not sold', async () => {
@@ -315,7 +327,12 @@ describe('payment saga against MySQL', () => {
     for (const [i, c] of cases.entries()) {
       const f = await facts(c.userId, c.seatId, c.reservationId, paymentIds[i]);
       if (f.payment?.status === 'COMPLETED') {
-        expect(f).toMatchObject({ seat: 'SOLD', reservation: 'CONFIRMED', kinds: ['CHARGE', 'DEBIT'], balance: 23_000 });
+        expect(f).toMatchObject({
+          seat: 'SOLD',
+          reservation: 'CONFIRMED',
+          kinds: ['CHARGE', 'DEBIT'],
+          balance: 23_000,
+        });
       } else {
         expect(f.payment).toMatchObject({ status: 'FAILED', failureReason: 'HOLD_EXPIRED' });
         expect(f).toMatchObject({ kinds: ['CHARGE', 'DEBIT', 'REFUND'], balance: 100_000 });

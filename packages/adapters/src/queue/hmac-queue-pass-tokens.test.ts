@@ -26,7 +26,11 @@ describe('HmacQueuePassTokens', () => {
   });
 
   it('accepts the never-enqueued sold-out pass (seq 0) but no zero ids', () => {
-    expect(tokens.verify(tokens.sign({ concertId: 1, userId: 1, seq: 0 }))).toEqual({ concertId: 1, userId: 1, seq: 0 });
+    expect(tokens.verify(tokens.sign({ concertId: 1, userId: 1, seq: 0 }))).toEqual({
+      concertId: 1,
+      userId: 1,
+      seq: 0,
+    });
     expect(tokens.verify(tokens.sign({ concertId: 0, userId: 1, seq: 1 }))).toBeNull();
   });
 });

@@ -92,13 +92,15 @@ describe('RedisQueueStore', () => {
     expect(await store.spend(5, 1)).toBe(true);
     expect(await store.spend(5, 1)).toBe(false);
     expect((await store.tick(5, T0 + 4000, limits)).admitted).toBe(1);
-    expect(await store.checkActive({ concertId: 5, userId: 101, seq: (outs[100] as { seq: number }).seq }, T0 + 4000))
-      .toMatchObject({ kind: 'ACTIVE' });
+    expect(
+      await store.checkActive({ concertId: 5, userId: 101, seq: (outs[100] as { seq: number }).seq }, T0 + 4000),
+    ).toMatchObject({ kind: 'ACTIVE' });
     expect(await store.checkActive({ concertId: 5, userId: 1, seq: first.seq }, T0 + 4000)).toEqual({
       kind: 'EXPIRED',
     });
-    expect(await store.checkActive({ concertId: 5, userId: 150, seq: (outs[149] as { seq: number }).seq }, T0))
-      .toEqual({ kind: 'WAITING' });
+    expect(await store.checkActive({ concertId: 5, userId: 150, seq: (outs[149] as { seq: number }).seq }, T0)).toEqual(
+      { kind: 'WAITING' },
+    );
   });
 
   it('never exceeds maxActive while two tickers on separate connections race', async () => {

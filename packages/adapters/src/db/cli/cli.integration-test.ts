@@ -51,7 +51,7 @@ afterAll(async () => {
   await Promise.all([migrateDb?.destroy(), seedDb?.destroy()]);
 });
 
-describe('db:migrate', () => {
+describe('db:migrate', { timeout: 180_000 }, () => {
   it('creates an absent database, applies the migrations, then has nothing left to apply', async () => {
     await dropDatabase(migrateDb.url);
     const first = await run(MIGRATE, [], migrateDb.url);
@@ -85,7 +85,7 @@ describe('db:migrate', () => {
   });
 });
 
-describe('db:seed', () => {
+describe('db:seed', { timeout: 180_000 }, () => {
   const small = [
     '--users',
     '3',

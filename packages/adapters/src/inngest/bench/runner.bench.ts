@@ -8,6 +8,7 @@
  * prefix, deleted afterwards. Runs once with SDK checkpointing (several steps per request, the default) and
  * once without (one step per request).
  */
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '64' },
     buffered: { type: 'string', default: '1' },
+    modes: { type: 'string', default: 'checkpointing,per-request' },
   },
 });
 const RUNS = Number(values.runs);
@@ -42,11 +44,18 @@ async function bench(checkpointing: boolean) {
     resolveAll = r;
   });
   const buffered = Number(values.buffered);
-  const fn = inngest.createFunction({ id: 'bench', ...(buffered > 1 ? { checkpointing: { bufferedSteps: buffered, maxInterval: '100ms' } } : {}), triggers: [{ event: 'bench/run.requested' }] }, async ({ step }) => {
-    let sum = 0;
-    for (let i = 0; i < STEPS; i++) sum += (await step.run(`s${i}`, () => i)) as number;
-    return sum;
-  });
+  const fn = inngest.createFunction(
+    {
+      id: 'bench',
+      ...(buffered > 1 ? { checkpointing: { bufferedSteps: buffered, maxInterval: '100ms' } } : {}),
+      triggers: [{ event: 'bench/run.requested' }],
+    },
+    async ({ step }) => {
+      let sum = 0;
+      for (let i = 0; i < STEPS; i++) sum += (await step.run(`s${i}`, () => i)) as number;
+      return sum;
+    },
+  );
   const workflows = createWorkflows({
     mode: 'local',
     inngest,
@@ -101,13 +110,16 @@ async function bench(checkpointing: boolean) {
     stepsPerSecond: Math.round(steps / seconds),
     runsPerSecond: Math.round(RUNS / seconds),
     cpuPercentOfOneCore: Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 100),
+    // Machine-independent: what one fully available core would sustain (the machine is shared).
+    stepsPerCpuSecond: Math.round(steps / ((cpu.user + cpu.system) / 1e6)),
     eventLoopDelayP50ms: Number((loop.percentile(50) / 1e6).toFixed(1)),
     eventLoopDelayP99ms: Number((loop.percentile(99) / 1e6).toFixed(1)),
   };
 }
 
 const results = [];
-for (const checkpointing of [true, false]) results.push(await bench(checkpointing));
+for (const mode of values.modes.split(',')) results.push(await bench(mode === 'checkpointing'));
+console.log(`${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} (other processes share them)`);
 console.table(results);
 console.log(JSON.stringify(results));
 process.exit(0);

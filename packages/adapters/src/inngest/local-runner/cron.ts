@@ -21,7 +21,13 @@ export function parseCron(expression: string): CronSchedule {
   const fields = text.split(/\s+/);
   if (fields.length !== 5) throw new Error(`unsupported cron "${expression}": expected 5 fields`);
   const sets = fields.map((field, i) => parseField(field, RANGES[i] as readonly [number, number], expression));
-  const [minutes, hours, doms, months, dows] = sets as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  const [minutes, hours, doms, months, dows] = sets as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
   if (dows.has(7)) dows.add(0);
   const domStar = fields[2] === '*';
   const dowStar = fields[4] === '*';

@@ -148,9 +148,16 @@ describe('local runner', () => {
     expect(failed?.error).toContain('permanently broken');
   });
 
-  it('an event sent while no runner runs is handled after (re)start; sleeping runs survive a restart', async () => {
+  it('an event sent while no runner runs is handled after (re)start; waiting runs survive a restart', async () => {
+    await inngest.send({ name: 'test/wait.requested', data: { orderId: 'o-3', timeout: '60s' } });
+    await until('wait registered', async () => {
+      const runs = await workflows.listRuns(200);
+      return runs.some((r) => r.functionId.endsWith('test-waiter') && r.status === 'waiting');
+    });
     await workflows.stop();
     await inngest.send({ name: 'test/sleep.requested', data: { key: 'h' } }); // persisted, not yet handled
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await list('sleep:h')).toEqual([]);
     const second = build(redis);
     await second.wf.start();
     try {
@@ -159,6 +166,12 @@ describe('local runner', () => {
         return l.length ? l : undefined;
       });
       expect(slept).toBeGreaterThanOrEqual(200);
+      await second.client.send({ name: 'test/order.paid', data: { orderId: 'o-3', amount: 7 } });
+      const [result] = await until('wait matched after restart', async () => {
+        const l = await list('wait:o-3');
+        return l.length ? l : undefined;
+      });
+      expect(result).toEqual({ matched: 7 });
     } finally {
       await second.wf.stop();
       ({ client: inngest, wf: workflows } = build(redis));

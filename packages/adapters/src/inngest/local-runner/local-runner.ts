@@ -309,7 +309,8 @@ export class LocalRunner implements LocalInngestApi {
     if (!live) return;
     const writes: string[] = [];
     for (const raw of steps as Op[]) {
-      if (raw.op === 'StepRun' || raw.op === 'Step') writes.push(...this.memo(live, raw.id, { data: raw.data ?? null }));
+      if (raw.op === 'StepRun' || raw.op === 'Step')
+        writes.push(...this.memo(live, raw.id, { data: raw.data ?? null }));
       else if (raw.op === 'StepFailed') writes.push(...this.memo(live, raw.id, { error: raw.error ?? raw.data }));
     }
     if (writes.length) await this.save(live, writes);
@@ -447,7 +448,13 @@ export class LocalRunner implements LocalInngestApi {
     const waits = await this.redis.hgetall(this.k.waits(event.name));
     const now = Date.now();
     for (const [field, json] of Object.entries(waits)) {
-      const wait = JSON.parse(json) as { runId: string; step: string; if?: string; event: StoredEvent; expiresAt: number };
+      const wait = JSON.parse(json) as {
+        runId: string;
+        step: string;
+        if?: string;
+        event: StoredEvent;
+        expiresAt: number;
+      };
       if (wait.expiresAt < now) continue; // the timeout wins; the driver resolves it
       if (wait.if && !safeEvaluate(wait.if, { event: wait.event, async: event }, this.log)) continue;
       await this.scripts.wfResolveWait(

@@ -180,7 +180,13 @@ describe('payment saga', () => {
     await s.fund(50_000);
     const id = await paid(s);
     const end = await s.saga.drive(id);
-    expect(end).toEqual({ paymentId: id, status: 'COMPLETED', step: 'COMPLETED', failureReason: null, transitioned: true });
+    expect(end).toEqual({
+      paymentId: id,
+      status: 'COMPLETED',
+      step: 'COMPLETED',
+      failureReason: null,
+      transitioned: true,
+    });
     expect(await s.store.ledger.balance(1)).toBe(20_000);
     expect(s.kinds()).toEqual(['CHARGE', 'DEBIT']);
     expect(s.store.seats.get(100)?.status).toBe('SOLD');

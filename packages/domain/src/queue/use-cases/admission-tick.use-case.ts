@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared';
-import { nextAdmissionRate } from '../queue.policy';
 import type { ConcertDirectory } from '../ports/concert-directory.port';
 import type { QueueStore, TickLimits } from '../ports/queue-store.port';
+import { nextAdmissionRate } from '../queue.policy';
 
 export interface AdmissionTickReport {
   readonly concerts: number;

@@ -1,6 +1,6 @@
 import { type DomainError, domainError, err, ok, type Result } from '../../shared';
-import type { QueueView } from '../queue.entity';
 import type { ConcertDirectory } from '../ports/concert-directory.port';
+import type { QueueView } from '../queue.entity';
 import { activeView, finalView, type QueueDeps, waitingView } from './queue-deps';
 
 export type EnterQueueResult = QueueView & { readonly queueToken: string };

@@ -1,8 +1,8 @@
 import type { Clock } from '../../shared';
-import type { QueuePass, QueueView } from '../queue.entity';
-import { ACTIVE_POLL_MS, type AdmissionCapacity, etaSeconds, FINAL_POLL_MS, pollAfterMs } from '../queue.policy';
 import type { QueuePassTokens } from '../ports/queue-pass-tokens.port';
 import type { QueueStore } from '../ports/queue-store.port';
+import type { QueuePass, QueueView } from '../queue.entity';
+import { ACTIVE_POLL_MS, type AdmissionCapacity, etaSeconds, FINAL_POLL_MS, pollAfterMs } from '../queue.policy';
 
 /** What every queue use case is built from. `random` feeds poll jitter (Math.random in production). */
 export interface QueueDeps {

@@ -1,6 +1,6 @@
+import type { QueueStore } from '../ports/queue-store.port';
 import type { QueueConcertFigures } from '../queue.entity';
 import { type AdmissionCapacity, etaSeconds } from '../queue.policy';
-import type { QueueStore } from '../ports/queue-store.port';
 
 /** Per-concert queue figures for the dashboard and /metrics. */
 export function createQueueOverview(deps: { readonly store: QueueStore; readonly capacity: AdmissionCapacity }) {

@@ -44,6 +44,14 @@ export function createExpireDueHolds(deps: ExpireHoldDeps & { readonly batchSize
   };
 }
 
+/** Ids of holds past their deadline, oldest first: what the reconciler function re-drives, a batch at a time. */
+export function createFindDueHolds(deps: Pick<ExpireHoldDeps, 'reservations' | 'clock'>) {
+  return async function findDueHolds(input: { limit?: number } = {}): Promise<number[]> {
+    const due = await deps.reservations.listDueHolds(deps.clock.now(), input.limit ?? 500);
+    return due.map((r) => r.reservationId);
+  };
+}
+
 async function expireKnown(deps: ExpireHoldDeps, reservation: Reservation): Promise<ExpireOutcome> {
   if (reservation.status !== 'HELD') return 'not-held';
   const now = deps.clock.now();
@@ -55,3 +63,4 @@ async function expireKnown(deps: ExpireHoldDeps, reservation: Reservation): Prom
 
 export type ExpireHold = ReturnType<typeof createExpireHold>;
 export type ExpireDueHolds = ReturnType<typeof createExpireDueHolds>;
+export type FindDueHolds = ReturnType<typeof createFindDueHolds>;

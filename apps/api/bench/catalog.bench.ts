@@ -1,0 +1,209 @@
+/**
+ * Catalog benchmark through the full HTTP stack (Fastify + tRPC + cache + MySQL/Redis), open model: requests
+ * are started at a fixed arrival rate whatever the latency (like k6's constant-arrival-rate), and each latency
+ * is measured from the instant the request was *due*, so a stalled server cannot hide behind a slow client.
+ *
+ *   npx tsx apps/api/bench/catalog.bench.ts [--scenario dates|seats|section|sections] [--rate 3000]
+ *       [--duration 20] [--warmup 5] [--cache on|off|both] [--url http://127.0.0.1:3001]
+ *       [--concerts 1000] [--schedules 10000] [--sections 5]
+ *
+ * Without --url it starts its own API (apps/api/src/main.ts, as `npm run api` does) on a free port against
+ * DATABASE_URL (default: the dev database `concert`, seeded by `npm run db:seed`), with a private REDIS_PREFIX,
+ * once per cache setting, and stops it afterwards. Ids are drawn uniformly at random, so most reads miss the
+ * in-process tier (1 s TTL) and exercise Redis: a realistic, not a flattering, mix.
+ */
+import { Agent, request } from 'node:http';
+import { Redis } from 'ioredis';
+import { startApi } from '../test/api-harness';
+
+interface Options {
+  scenario: 'dates' | 'seats' | 'section' | 'sections';
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  cache: 'on' | 'off' | 'both';
+  url?: string;
+  concerts: number;
+  schedules: number;
+  sections: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = {
+    scenario: 'seats',
+    rate: 3000,
+    durationS: 20,
+    warmupS: 5,
+    cache: 'on',
+    concerts: 1000,
+    schedules: 10000,
+    sections: 5,
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1] ?? ''];
+    if (flag === '--scenario') o.scenario = value as Options['scenario'];
+    else if (flag === '--rate') o.rate = Number(value);
+    else if (flag === '--duration') o.durationS = Number(value);
+    else if (flag === '--warmup') o.warmupS = Number(value);
+    else if (flag === '--cache') o.cache = value as Options['cache'];
+    else if (flag === '--url') o.url = value.replace(/\/$/, '');
+    else if (flag === '--concerts') o.concerts = Number(value);
+    else if (flag === '--schedules') o.schedules = Number(value);
+    else if (flag === '--sections') o.sections = Number(value);
+    else throw new Error(`unknown option ${flag}`);
+  }
+  if (!['dates', 'seats', 'section', 'sections'].includes(o.scenario)) throw new Error('bad --scenario');
+  return o;
+}
+
+const rnd = (n: number) => 1 + Math.floor(Math.random() * n);
+
+function pathFor(o: Options): string {
+  let proc: string;
+  let input: unknown;
+  if (o.scenario === 'dates') [proc, input] = ['catalog.availableDates', { concertId: rnd(o.concerts) }];
+  else if (o.scenario === 'sections') [proc, input] = ['catalog.sections', { scheduleId: rnd(o.schedules) }];
+  else if (o.scenario === 'seats') [proc, input] = ['catalog.availableSeats', { scheduleId: rnd(o.schedules) }];
+  else {
+    // The default data set numbers sections schedule by schedule: date s owns sections (s-1)*k+1 .. s*k.
+    const scheduleId = rnd(o.schedules);
+    [proc, input] = [
+      'catalog.availableSeats',
+      { scheduleId, sectionId: (scheduleId - 1) * o.sections + rnd(o.sections) },
+    ];
+  }
+  return `/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(input))}`;
+}
+
+interface Result {
+  sent: number;
+  ok: number;
+  errors: number;
+  statuses: Record<string, number>;
+  latencies: number[];
+  achievedRate: number;
+}
+
+async function phase(base: string, o: Options, seconds: number, agent: Agent): Promise<Result> {
+  const { hostname, port } = new URL(base);
+  const result: Result = { sent: 0, ok: 0, errors: 0, statuses: {}, latencies: [], achievedRate: 0 };
+  const intervalMs = 1000 / o.rate;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  const inflight = new Set<Promise<void>>();
+  let next = start;
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const now = performance.now();
+      // Start every request that is due by now; the latency clock of each starts at its due time.
+      while (next <= now && next < end) {
+        const due = next;
+        next += intervalMs;
+        result.sent++;
+        const p = new Promise<void>((resolve) => {
+          const req = request({ host: hostname, port, path: pathFor(o), agent, method: 'GET' }, (res) => {
+            res.resume();
+            res.on('end', () => {
+              const status = String(res.statusCode);
+              result.statuses[status] = (result.statuses[status] ?? 0) + 1;
+              if (res.statusCode === 200) result.ok++;
+              else result.errors++;
+              result.latencies.push(performance.now() - due);
+              resolve();
+            });
+          });
+          req.on('error', () => {
+            result.errors++;
+            result.statuses.network = (result.statuses.network ?? 0) + 1;
+            result.latencies.push(performance.now() - due);
+            resolve();
+          });
+          req.end();
+        });
+        inflight.add(p);
+        void p.then(() => inflight.delete(p));
+      }
+      if (next >= end) done();
+      else setImmediate(tick);
+    };
+    tick();
+  });
+  await Promise.all(inflight);
+  result.achievedRate = result.sent / ((performance.now() - start) / 1000);
+  return result;
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+function summary(label: string, r: Result, o: Options, seconds: number): string {
+  const s = [...r.latencies].sort((a, b) => a - b);
+  const f = (n: number) => n.toFixed(2);
+  return (
+    `${label.padEnd(28)} rate=${o.rate}/s for ${seconds}s sent=${r.sent} ok=${r.ok} errors=${r.errors} ` +
+    `p50=${f(pct(s, 50))}ms p95=${f(pct(s, 95))}ms p99=${f(pct(s, 99))}ms max=${f(s.at(-1) ?? Number.NaN)}ms ` +
+    `statuses=${JSON.stringify(r.statuses)}`
+  );
+}
+
+async function runAgainst(base: string, o: Options, label: string): Promise<string> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  try {
+    if (o.warmupS > 0) await phase(base, o, o.warmupS, agent);
+    const r = await phase(base, o, o.durationS, agent);
+    return summary(label, r, o, o.durationS);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The bench's own cache keys go when it ends: nothing is left behind in the shared Redis. */
+async function dropKeys(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const lines: string[] = [];
+  if (o.url) {
+    lines.push(await runAgainst(o.url, o, `${o.scenario} @ ${o.url}`));
+  } else {
+    const settings = o.cache === 'both' ? (['on', 'off'] as const) : [o.cache];
+    for (const cache of settings) {
+      const api = await startApi({
+        DATABASE_URL: process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/concert',
+        REDIS_PREFIX: `bench-catalog-${process.pid}-${cache}:`,
+        CATALOG_CACHE: cache,
+        NODE_ENV: 'production',
+        AUTH_SECRET: 'catalog-bench-secret-catalog-bench-secret',
+        LOG_LEVEL: 'error',
+      });
+      try {
+        const line = await runAgainst(api.url, o, `${o.scenario} cache=${cache}`);
+        console.log(line);
+        lines.push(line);
+      } finally {
+        await api.stop();
+        await dropKeys(`bench-catalog-${process.pid}-${cache}:`);
+      }
+    }
+  }
+  console.log(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+import type { ExpireOutcome, NotificationMessage } from '@concert/domain';
+import { createNotifyBooking } from '@concert/domain';
+import { InngestTestEngine } from '@inngest/test';
+import { describe, expect, it } from 'vitest';
+import { createInngest } from '../inngest/client';
+import { LocalInngestTransport } from '../inngest/local-runner/transport';
+import { createBookingNotificationFunction } from '../notify/booking-notification.function';
+import { createHoldExpiryFunction, createHoldReconcilerFunction } from './hold-expiry.function';
+
+const inngest = createInngest({ mode: 'local', fetch: new LocalInngestTransport().fetch });
+const held = {
+  reservationId: 42,
+  userId: 7,
+  seatId: 3,
+  scheduleId: 9,
+  sectionId: 10,
+  concertId: 2,
+  amount: 150_000,
+  expiresAt: '2026-12-01T10:05:00.000Z',
+};
+
+/** The function bodies on their own (`@inngest/test`): no runner, no MySQL. */
+describe('reservation workflow functions', () => {
+  it('hold expiry: sleeps until just after the deadline, then expires that reservation', async () => {
+    const calls: number[] = [];
+    const fn = createHoldExpiryFunction(inngest, {
+      expireHold: async ({ reservationId }) => {
+        calls.push(reservationId);
+        return 'expired' as ExpireOutcome;
+      },
+    });
+    const t = new InngestTestEngine({ function: fn, events: [{ name: 'reservation/seat.held', data: held }] });
+    const { result, ctx } = await t.execute();
+    expect(result).toEqual({ reservationId: 42, outcome: 'expired' });
+    expect(calls).toEqual([42]);
+    const sleep = ctx.step.sleepUntil as unknown as { mock: { calls: unknown[][] } };
+    const [, until] = sleep.mock.calls[0] ?? [];
+    expect(new Date(until as Date).getTime()).toBeGreaterThan(Date.parse(held.expiresAt));
+    expect(fn.opts).toMatchObject({ retries: 5, triggers: [{ event: 'reservation/seat.held' }] });
+  });
+
+  it('reconciler: a once-a-minute singleton that expires every due hold in chunks', async () => {
+    const expired: number[] = [];
+    const fn = createHoldReconcilerFunction(inngest, {
+      findDueHolds: async () => Array.from({ length: 120 }, (_, i) => i + 1),
+      expireHold: async ({ reservationId }) => {
+        expired.push(reservationId);
+        return reservationId % 2 === 0 ? 'expired' : 'not-held';
+      },
+    });
+    const t = new InngestTestEngine({ function: fn, events: [{ name: 'inngest/scheduled.timer', data: {} }] });
+    const { result } = await t.execute();
+    expect(result).toEqual({ found: 3, fixed: 3, failed: 0 });
+    expect(expired).toHaveLength(120);
+    expect(fn.opts).toMatchObject({ singleton: { mode: 'skip' }, triggers: [{ cron: '* * * * *' }] });
+  });
+
+  it('booking notice: posts one Slack-compatible message per held seat, and fails (to be retried) when the webhook does', async () => {
+    const sent: NotificationMessage[] = [];
+    let failing = false;
+    const notifyBooking = createNotifyBooking({
+      notifier: {
+        send: async (m) => {
+          if (failing) throw new Error('webhook 500');
+          sent.push(m);
+        },
+      },
+    });
+    const fn = createBookingNotificationFunction(inngest, { notifyBooking });
+    const ok = await new InngestTestEngine({
+      function: fn,
+      events: [{ name: 'reservation/seat.held', data: held }],
+    }).execute();
+    expect(ok.result).toEqual({ notified: 42 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toContain('#42,');
+    failing = true;
+    const bad = await new InngestTestEngine({
+      function: fn,
+      events: [{ name: 'reservation/seat.held', data: held }],
+    }).execute();
+    expect(bad.error).toBeTruthy();
+    expect(fn.opts).toMatchObject({ retries: 5 });
+  });
+});
