@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadDir, parseArgs, resolveScenario } from './cli-args';
-import { assertLoopbackUrl } from './http-client';
+import { assertLoopbackUrl, HttpTransport } from './http-client';
 import { textSummary, writeReports } from './report';
 import { DEFAULT_LIMITS, runScript } from './run';
 import { loadScript } from './script-loader';
@@ -20,6 +20,25 @@ const intEnv = (name: string, def: number) => {
   return n;
 };
 
+/** Fail fast, with a hint, when nothing listens at API_URL (any HTTP answer will do). */
+async function preflight(apiUrl: string): Promise<void> {
+  const transport = new HttpTransport(1);
+  try {
+    const res = await transport.request({
+      method: 'GET',
+      url: new URL('/health', apiUrl).toString(),
+      headers: {},
+      timeoutMs: 5000,
+      discardBody: true,
+    });
+    if (res.status === 0) {
+      throw new Error(`no API answers at ${apiUrl} (${res.error}); start it with \`npm run api\` or set API_URL`);
+    }
+  } finally {
+    transport.close();
+  }
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const { file, name } = resolveScenario(args.scenario);
@@ -34,6 +53,7 @@ async function main(): Promise<number> {
   Object.assign(env, args.env);
   assertLoopbackUrl(env.API_URL!);
 
+  await preflight(env.API_URL!);
   console.error(`running ${name} (${path.relative(process.cwd(), file)}) against ${env.API_URL}`);
   const result = await runScript({
     script: file,

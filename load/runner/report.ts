@@ -269,8 +269,10 @@ export function markdownReport(
     }
     if (ours && cmp.seed.length > 0) {
       const s = seed.rows[cmp.seed[0]!];
-      if (s?.p95)
-        lines.push('', `p95 ratio seed / ours (${s.label}): ${(s.p95 / Math.max(ours.p95, 0.001)).toFixed(1)}×`);
+      if (s?.p95) {
+        const ratio = s.p95 / Math.max(ours.p95, 0.001);
+        lines.push('', `seed p95 / our p95 (${s.label}): ${ratio.toFixed(1)}× (above 1: we are faster)`);
+      }
     }
   }
   lines.push(

@@ -74,9 +74,15 @@ export const options = {
 export default function () { http.get(__ENV.BASE + '/ok?delay=20', { tags: { name: 'ok' } }); }
 `);
     const result = await runScript({ script: file, env: { BASE: base }, log: quiet });
-    expect(counter(result, 'dropped_iterations')).toBe(0);
-    expect(counter(result, 'http_reqs')).toBe(400);
-    expect(hits).toBe(400);
+    const failed = result.registry.metrics.get('http_req_failed')!.sink as RateSink;
+    expect({
+      dropped: counter(result, 'dropped_iterations'),
+      requests: counter(result, 'http_reqs'),
+      hits,
+      failed: failed.trues,
+      interrupted: result.interrupted,
+      errors: [...result.errors.keys()],
+    }).toEqual({ dropped: 0, requests: 400, hits: 400, failed: 0, interrupted: 0, errors: [] });
     expect(result.registry.byName.get('http_req_duration')!.get('ok')!.count).toBe(400);
   });
 
@@ -250,6 +256,7 @@ export default function () { throw new Error('boom'); }
 `);
     const result = await runScript({ script: file, env: {}, log: quiet });
     expect(result.errors.get('Error: boom')).toBe(3);
-    expect((result.registry.metrics.get('iteration_duration')!.sink as TrendSink).count).toBe(0);
+    expect((result.registry.metrics.get('iteration_duration')!.sink as TrendSink).count).toBe(3);
+    expect(counter(result, 'iterations')).toBe(3);
   });
 });

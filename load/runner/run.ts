@@ -212,8 +212,10 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
       } else if (e instanceof TestAborted) {
         // already recorded by shared.abort
       } else {
+        // As k6: an iteration that threw still ran to its end (it is logged, and counted like any other).
         recordError(e);
         registry.add(builtin.iterations, 1, { scenario: plan.name });
+        registry.add(builtin.iterationDuration, performance.now() - start, { scenario: plan.name });
         shared.instance.iterationsCompleted++;
       }
     } finally {

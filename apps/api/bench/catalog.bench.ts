@@ -112,9 +112,12 @@ async function phase(base: string, o: Options, seconds: number, agent: Agent): P
               resolve();
             });
           });
-          req.on('error', () => {
+          // A request not answered in 10 s counts as an error (and bounds how long a phase can drain).
+          req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+          req.on('error', (error) => {
+            const kind = error.message === 'timeout' ? 'timeout' : 'network';
             result.errors++;
-            result.statuses.network = (result.statuses.network ?? 0) + 1;
+            result.statuses[kind] = (result.statuses[kind] ?? 0) + 1;
             result.latencies.push(performance.now() - due);
             resolve();
           });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createInngest, LocalInngestTransport, LocalRunner, type RunSummary } from '@concert/adapters';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +163,36 @@ describe('workflows in a real API process', () => {
     const cronCounts = await Promise.all(cronMinutes.map((m) => redis.redis.get(`wft:cron:${m}`)));
     expect(cronCounts.every((c) => c === '1')).toBe(true);
   }, 180_000);
+
+  it('server mode: /api/inngest is signed (unsigned 401, signed 206) and no local runner runs', async () => {
+    const key = 'ab'.repeat(32);
+    const server = await startApi({
+      ...env,
+      REDIS_PREFIX: `${redis.prefix}server:`,
+      INNGEST_MODE: 'server',
+      INNGEST_BASE_URL: 'http://127.0.0.1:9',
+      INNGEST_EVENT_KEY: 'test-event-key',
+      INNGEST_SIGNING_KEY: `signkey-test-${key}`,
+    });
+    apis.push(server);
+    const event = { name: 'test/chain.next', data: { key: 'signed' }, id: 'evt-signed', ts: Date.now() };
+    const body = JSON.stringify({ event, events: [event], steps: {}, ctx: { run_id: 'r-signed', attempt: 0 } });
+    const url = `${server.url}/api/inngest?fnId=concert-reservation-test-chained&stepId=step`;
+    const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    const ts = Math.round(Date.now() / 1000).toString();
+    const mac = createHmac('sha256', key).update(body).update(ts).digest('hex');
+    const signed = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-inngest-signature': `t=${ts}&s=${mac}` },
+      body,
+    });
+    expect(signed.status).toBe(206);
+    expect(((await signed.json()) as Array<{ op: string }>)[0]?.op).toBe('StepRun');
+    expect(await adminRuns(server)).toEqual({ mode: 'server', runs: [] });
+    await server.stop();
+    apis.splice(apis.indexOf(server), 1);
+  });
 
   it('an event sent while every runner is down is handled after restart', async () => {
     await Promise.all(apis.splice(0).map((a) => a.stop()));

@@ -1,7 +1,8 @@
 'use client';
 
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { concertByIdInput } from '../lib/concert-by-id';
 import { humanize, labelColumn, modelOverview, type OverviewModel, type Scalar } from '../lib/flatten';
 import { formatNumber } from '../lib/format';
 import { setAdminToken, useAdminToken, useHydrated } from '../lib/session-store';
@@ -22,6 +23,8 @@ const CHART_PATTERNS = [
   /payment|completed|failed/i,
 ];
 const MAX_CHARTS = 8;
+/** Titles are looked up for this many rows at most (one cached primary-key read each). */
+const MAX_TITLES = 50;
 
 function formatCell(value: Scalar | undefined): string {
   if (value === null || value === undefined) return '—';
@@ -101,6 +104,20 @@ function BarChart({
   );
 }
 
+/** Puts a `title` column right after `concertId` when titles are known. */
+function withTitles(model: OverviewModel, titleOf: Map<number, string>): OverviewModel {
+  if (titleOf.size === 0 || !model.columns.includes('concertId') || model.columns.includes('title')) return model;
+  const at = model.columns.indexOf('concertId') + 1;
+  return {
+    ...model,
+    columns: [...model.columns.slice(0, at), 'title', ...model.columns.slice(at)],
+    rows: model.rows.map((row) => {
+      const id = row.cells.concertId;
+      return { ...row, cells: { ...row.cells, title: (typeof id === 'number' && titleOf.get(id)) || null } };
+    }),
+  };
+}
+
 export function AdminDashboard() {
   const hydrated = useHydrated();
   const token = useAdminToken();
@@ -130,7 +147,23 @@ export function AdminDashboard() {
     setAdminToken(next);
   };
 
-  const model = overview.data === undefined ? null : modelOverview(overview.data);
+  const raw = overview.data === undefined ? null : modelOverview(overview.data);
+  // The overview speaks in concert ids; operators think in titles.
+  const concertIds = (raw?.rows ?? [])
+    .map((r) => r.cells.concertId)
+    .filter((id): id is number => typeof id === 'number')
+    .slice(0, MAX_TITLES);
+  const titles = useQueries({
+    queries: concertIds.map((id) =>
+      trpc.catalog.concerts.queryOptions(concertByIdInput(id), { staleTime: Number.POSITIVE_INFINITY }),
+    ),
+  });
+  const titleOf = new Map<number, string>();
+  for (const t of titles) {
+    const concert = t.data?.items[0];
+    if (concert) titleOf.set(concert.concertId, concert.title);
+  }
+  const model = raw && withTitles(raw, titleOf);
   const label = model ? labelColumn(model.columns) : null;
   const charts = model
     ? CHART_PATTERNS.flatMap((pattern) => model.numericColumns.filter((c) => pattern.test(c)))

@@ -27,8 +27,9 @@ test.describe('operator dashboard', () => {
     for (const column of ['Concert id', 'Waiting', 'Active', 'Admitted per second']) {
       await expect(table.locator('thead th', { hasText: new RegExp(`^${column}$`, 'i') })).toHaveCount(1);
     }
-    // Concert 1's row is there.
+    // Concert 1's row is there, with its title looked up from the catalog.
     await expect(table.locator('tbody tr td:first-child', { hasText: /^1$/ })).toHaveCount(1);
+    await expect(table.locator('tbody tr').filter({ hasText: 'Aurora Nights' })).toHaveCount(1);
     await expect(page.getByTestId('admin-chart').first()).toBeVisible();
     await expect(page.getByTestId('admin-updated')).toContainText('Updated');
 

@@ -139,11 +139,15 @@ async function main() {
            FROM wallet_ledger l WHERE l.user_id = w.user_id)) AS bad,
         (SELECT COUNT(*) FROM wallet_ledger WHERE kind = 'DEBIT') AS debits`.execute(tdb.db);
     console.log(`gateway latency ${LATENCY} ms`);
-    console.log(`${SEQUENTIAL} payments one at a time: pay request ${summary(seqPay)}; pay -> COMPLETED seen by polling every 10 ms: ${summary(seqEnd)}`);
+    console.log(
+      `${SEQUENTIAL} payments one at a time: pay request ${summary(seqPay)}; pay -> COMPLETED seen by polling every 10 ms: ${summary(seqEnd)}`,
+    );
     console.log(`then ${USERS - SEQUENTIAL} payments in one burst:`);
     console.log(`payment.pay request: ${summary(replies.map((r) => r.ms))} (burst sent in ${payWall.toFixed(0)} ms)`);
     console.log(`created -> COMPLETED through the runner: ${summary(sagaMs)}`);
-    console.log(`all ${USERS - SEQUENTIAL} ended after ${(allDone / 1000).toFixed(1)} s; COMPLETED ${completed}/${rows.length}`);
+    console.log(
+      `all ${USERS - SEQUENTIAL} ended after ${(allDone / 1000).toFixed(1)} s; COMPLETED ${completed}/${rows.length}`,
+    );
     console.log(
       `DEBIT rows ${check[0]?.debits}; wallets whose balance != ledger sum: ${check[0]?.bad}; load ${loadavg()[0]?.toFixed(2)}`,
     );

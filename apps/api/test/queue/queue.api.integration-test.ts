@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Container, createContainer } from '../../src/container';
 import { parseEnv } from '../../src/env';
+import { registerQueueStatusFastPath } from '../../src/queue/queue-status.route';
 import { buildServer } from '../../src/server';
 import { type Context, queueActiveProcedure, requireActivePass, router } from '../../src/trpc/trpc';
 import { bearer, type Reply, trpc } from './http';
@@ -26,6 +27,8 @@ let db: TestDatabase;
 let redis: TestRedis;
 let container: Container;
 let app: FastifyInstance;
+let fastApp: FastifyInstance;
+let fast: string;
 let base: string;
 let probe: string;
 const sessions = new Map<number, string>();
@@ -57,7 +60,7 @@ beforeAll(async () => {
   redis = await createTestRedis('queue_api');
   await db.db
     .insertInto('users')
-    .values(Array.from({ length: 6 }, (_, i) => ({ name: `u${i + 1}` })))
+    .values(Array.from({ length: 10 }, (_, i) => ({ name: `u${i + 1}` })))
     .execute();
   const ids: number[] = [];
   for (const [title, seatStatus] of [
@@ -124,10 +127,17 @@ beforeAll(async () => {
   const port = typeof address === 'object' && address ? address.port : 0;
   base = `http://127.0.0.1:${port}/trpc`;
   probe = `http://127.0.0.1:${port}/test-trpc`;
+  // The same product with the lean queue.status route in front of tRPC.
+  fastApp = await buildServer(container);
+  registerQueueStatusFastPath(fastApp, container);
+  await fastApp.listen({ port: 0, host: '127.0.0.1' });
+  const fastAddress = fastApp.server.address();
+  fast = `http://127.0.0.1:${typeof fastAddress === 'object' && fastAddress ? fastAddress.port : 0}/trpc`;
 });
 
 afterAll(async () => {
   await app?.close();
+  await fastApp?.close();
   await container?.close();
   await redis?.destroy();
   await db?.destroy();
@@ -353,5 +363,53 @@ describe('queue over HTTP', () => {
         expect.objectContaining({ concertId: concerts.soldOut, waiting: 1, soldOut: true }),
       ]),
     );
+  });
+
+  it('serves queue.status on the lean route with exactly the tRPC wire format', async () => {
+    const s7 = await session(7);
+    const entered = await trpc<Entered>(base, 'mutation', 'queue.enter', { concertId: concerts.other }, s7);
+    const good = { ...s7, 'x-queue-token': entered.data!.queueToken };
+    const raw = async (origin: string, query: string, headers: Record<string, string>) => {
+      const res = await fetch(`${origin}/queue.status${query}`, { headers });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const cases: Array<[string, Record<string, string>]> = [
+      ['', {}],
+      ['', bearer('not.a.jwt')],
+      ['', s7],
+      ['', { ...s7, 'x-queue-token': `${entered.data!.queueToken}x` }],
+      ['', { ...(await session(8)), 'x-queue-token': entered.data!.queueToken }],
+      [`?input=${encodeURIComponent('{"surprise":1}')}`, good],
+    ];
+    for (const [query, headers] of cases) {
+      expect(await raw(fast, query, headers)).toEqual(await raw(base, query, headers));
+    }
+    // Success, plain and batched (the batch goes through tRPC itself): equal but for the jittered interval.
+    const noJitter = (body: Record<string, unknown>) =>
+      JSON.parse(JSON.stringify(body).replace(/"pollAfterMs":\d+/g, '"pollAfterMs":0'));
+    for (const query of [
+      '',
+      `?input=${encodeURIComponent('{}')}`,
+      `?batch=1&input=${encodeURIComponent('{"0":{}}')}`,
+    ]) {
+      const viaFast = await raw(fast, query, good);
+      const viaTrpc = await raw(base, query, good);
+      expect(viaFast.status).toBe(200);
+      expect(noJitter(viaFast.body)).toEqual(noJitter(viaTrpc.body));
+    }
+    // The bucket is shared: a client hammering the lean route is limited exactly as on tRPC.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await raw(fast, '', good)).status);
+    expect(statuses).toContain(429);
+    const limitedFast = await raw(fast, '', good);
+    const limitedTrpc = await raw(base, '', good);
+    expect(limitedFast.status).toBe(429);
+    expect(limitedFast.body).toEqual({
+      ...limitedTrpc.body,
+      error: {
+        ...(limitedTrpc.body.error as object),
+        message: expect.stringMatching(/^Polling too fast/),
+      },
+    });
   });
 });

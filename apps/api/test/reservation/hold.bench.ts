@@ -115,7 +115,10 @@ async function main() {
   const mainHolds = Math.ceil(RATE * (SECONDS + WARMUP_SECONDS) * 1.02);
   const compareHolds = SKIP_COMPARE ? 0 : Math.ceil(COMPARE_RATE * (COMPARE_SECONDS + 2) * 1.02) * 2;
   const seatsPerSection = 150;
-  const concerts = Math.ceil((mainHolds + compareHolds) / (seatsPerSection * 2)) + 1;
+  const perConcert = seatsPerSection * 2;
+  // prepare() hands out whole concerts, so count them per batch.
+  const concerts =
+    Math.ceil(mainHolds / perConcert) + (SKIP_COMPARE ? 0 : 2 * Math.ceil(compareHolds / 2 / perConcert)) + 1;
   const usersPerConcert = Math.ceil((seatsPerSection * 2) / LIMIT);
   const users = concerts * usersPerConcert;
 

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useMemo, useState } from 'react';
+import { concertByIdInput } from '../../lib/concert-by-id';
 import { formatClock, formatDateRange } from '../../lib/format';
 import { setSession, useHydrated, useSession } from '../../lib/session-store';
 import { useTRPC } from '../../lib/trpc';
@@ -15,12 +16,10 @@ import { SignInCard } from './sign-in-card';
 import { WaitingRoom } from './waiting-room';
 import { WalletCard } from './wallet-card';
 
-/** Title, artist and venue: the list endpoint, starting just before this id, returns exactly this concert. */
+/** Title, artist and venue of this concert. */
 function useConcertHeader(concertId: number) {
   const trpc = useTRPC();
-  const query = useQuery(
-    trpc.catalog.concerts.queryOptions(concertId > 1 ? { cursor: concertId - 1, limit: 1 } : { limit: 1 }),
-  );
+  const query = useQuery(trpc.catalog.concerts.queryOptions(concertByIdInput(concertId), { staleTime: 60_000 }));
   const concert = query.data?.items[0];
   return concert && concert.concertId === concertId ? concert : null;
 }
@@ -56,8 +55,9 @@ export function BookingPage({ concertId }: { concertId: number }) {
             <button
               type="button"
               className="btn btn-sm"
-              onClick={() => {
-                queue.forget();
+              onClick={async () => {
+                // Give the place back (best effort) before the session that owns it goes away.
+                await queue.leave();
                 setSession(null);
               }}
             >

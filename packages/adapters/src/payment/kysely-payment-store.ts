@@ -9,10 +9,9 @@ import type {
   Reservation,
   WalletLedger,
 } from '@concert/domain';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
 import type { PaymentTable, ReservationTable } from '../db/tables/reservation.table';
-import { KyselyReservationRepository } from '../reservation/kysely-reservation-repository';
 import { TransactionalWalletLedger } from '../wallet/kysely-wallet-ledger';
 import { isDuplicateKey, retryOnLockConflict } from '../wallet/mysql-errors';
 
@@ -24,11 +23,26 @@ export type ConfirmSaleInTransaction = (
 ) => Promise<boolean>;
 
 /**
- * Default sale: the reservation context's own conditional multi-table UPDATE (`confirmSale`), run on the
- * saga's transaction so the sale commits or rolls back together with the payment step that records it.
+ * Default sale, the same guarded multi-table UPDATE as the reservation context's `confirmSale` (seat HELD by the
+ * reservation's user -> SOLD, reservation HELD -> CONFIRMED, deadline later than `now`), but run on the saga's
+ * transaction WITHOUT a statement-level retry: after a deadlock InnoDB has rolled the whole transaction back
+ * (and the payment row lock with it), so only re-running the whole unit of work is safe; the store does that.
  */
-export const reservationContextConfirmSale: ConfirmSaleInTransaction = (trx, reservation, now) =>
-  new KyselyReservationRepository(trx).confirmSale(reservation.reservationId, { notAfter: now });
+export const confirmSaleInTransaction: ConfirmSaleInTransaction = async (trx, reservation, now) => {
+  const result = await sql`
+    UPDATE reservations r
+    JOIN seats s ON s.id = r.seat_id
+    SET r.status = 'CONFIRMED',
+        s.status = 'SOLD',
+        s.held_until = NULL,
+        s.version = s.version + 1
+    WHERE r.id = ${reservation.reservationId}
+      AND r.status = 'HELD'
+      AND r.expires_at > ${now}
+      AND s.status = 'HELD'
+      AND s.holder_id = r.user_id`.execute(trx);
+  return (result.numAffectedRows ?? 0n) > 0n;
+};
 
 export function toPayment(row: Selectable<PaymentTable>): Payment {
   return {
@@ -169,7 +183,7 @@ class KyselyPaymentWork implements PaymentWork {
 export class KyselyPaymentStore implements PaymentStore {
   constructor(
     private readonly db: Db,
-    private readonly confirm: ConfirmSaleInTransaction = reservationContextConfirmSale,
+    private readonly confirm: ConfirmSaleInTransaction = confirmSaleInTransaction,
   ) {}
 
   findById(paymentId: number) {

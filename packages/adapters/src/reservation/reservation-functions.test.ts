@@ -29,7 +29,12 @@ describe('reservation workflow functions', () => {
         return 'expired' as ExpireOutcome;
       },
     });
-    const t = new InngestTestEngine({ function: fn, events: [{ name: 'reservation/seat.held', data: held }] });
+    const t = new InngestTestEngine({
+      function: fn,
+      events: [{ name: 'reservation/seat.held', data: held }],
+      // The sleep is resolved by the test instead of a runner.
+      steps: [{ id: 'until-deadline', handler: () => null }],
+    });
     const { result, ctx } = await t.execute();
     expect(result).toEqual({ reservationId: 42, outcome: 'expired' });
     expect(calls).toEqual([42]);

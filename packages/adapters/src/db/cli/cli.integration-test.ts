@@ -85,6 +85,27 @@ describe('db:migrate', { timeout: 180_000 }, () => {
   });
 });
 
+describe('npm run db:migrate (the command users type)', { timeout: 180_000 }, () => {
+  it('keeps stderr to our one line: npm adds nothing', async () => {
+    const root = fileURLToPath(new URL('../../../../..', import.meta.url));
+    const result = await new Promise<Run>((resolve) => {
+      execFile(
+        'npm',
+        ['run', 'db:migrate'],
+        {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: 'mysql://root@127.0.0.1:1/concert_test_nowhere' },
+          timeout: 90_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stdout: String(stdout), stderr: String(stderr) }),
+      );
+    });
+    expect(result.code).toBe(1);
+    expect(expectOneCleanLine(result, 'db:migrate')).toMatch(/connection refused/);
+  });
+});
+
 describe('db:seed', { timeout: 180_000 }, () => {
   const small = [
     '--users',

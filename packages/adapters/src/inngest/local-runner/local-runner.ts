@@ -46,6 +46,11 @@ export interface LocalRunnerOptions {
   readonly namespace?: string;
   /** Runs driven at once by this process. Bounds the runner's share of the event loop. */
   readonly concurrency?: number;
+  /**
+   * When the event loop lags more than this (the process is busy, e.g. serving API requests), the runner takes
+   * on at most a few runs at a time, so the API keeps priority. Work is delayed, never dropped.
+   */
+  readonly maxLagMs?: number;
   /** How often to look for due runs and new events when idle. */
   readonly pollMs?: number;
   /** A driver owns a claimed run this long; a crashed driver's run is picked up after it. */
@@ -189,6 +194,8 @@ export class LocalRunner implements LocalInngestApi {
   private readonly redis: Redis;
   private readonly ns: string;
   private readonly concurrency: number;
+  private readonly maxLagMs: number;
+  private lagMs = 0;
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly retryBaseMs: number;
@@ -212,6 +219,7 @@ export class LocalRunner implements LocalInngestApi {
     this.redis = options.redis;
     this.ns = options.namespace ?? 'wf:';
     this.concurrency = options.concurrency ?? 64;
+    this.maxLagMs = options.maxLagMs ?? 50;
     this.pollMs = options.pollMs ?? 25;
     this.leaseMs = options.leaseMs ?? 120_000;
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
@@ -259,6 +267,14 @@ export class LocalRunner implements LocalInngestApi {
     this.running = true;
     this.loops.push(this.eventLoop(), this.runLoop());
     this.timers.push(setInterval(() => void this.cronTick().catch((e) => this.log('cron tick failed', e)), 1_000));
+    let last = performance.now();
+    this.timers.push(
+      setInterval(() => {
+        const now = performance.now();
+        this.lagMs = Math.max(0, now - last - 100);
+        last = now;
+      }, 100),
+    );
     for (const t of this.timers) t.unref();
     void this.cronTick().catch((e) => this.log('cron tick failed', e));
   }
@@ -544,7 +560,8 @@ export class LocalRunner implements LocalInngestApi {
   private async runLoop(): Promise<void> {
     while (this.running) {
       try {
-        const free = this.concurrency - this.inflight;
+        const cap = this.lagMs > this.maxLagMs ? Math.min(4, this.concurrency) : this.concurrency;
+        const free = cap - this.inflight;
         let claimed: string[] = [];
         if (free > 0) {
           const now = Date.now();

@@ -66,10 +66,13 @@ export function createRequestPayment(deps: { store: PaymentStore; events: EventP
         invalidPaymentInput(`idempotencyKey must be ${IDEMPOTENCY_KEY_MIN}-${IDEMPOTENCY_KEY_MAX} characters`),
       );
 
-    const previous = await deps.store.findByUserKey(userId, idempotencyKey);
+    // Both reads at once: one round trip of latency on the request path instead of two.
+    const [previous, reservation] = await Promise.all([
+      deps.store.findByUserKey(userId, idempotencyKey),
+      deps.store.findReservation(reservationId),
+    ]);
     if (previous) return replay(previous, reservationId, idempotencyKey);
 
-    const reservation = await deps.store.findReservation(reservationId);
     if (!reservation) return err(payReservationNotFound(reservationId));
     if (reservation.userId !== userId) return err(paymentNotOwner(`Reservation ${reservationId}`));
     const passError = await input.verifyPass(reservation.concertId);

@@ -7,7 +7,7 @@ import {
   RecordingNotifier,
   RecordingSeatChangeListener,
 } from '../testing';
-import { createExpireDueHolds, createExpireHold } from './expire-hold.use-case';
+import { createExpireDueHolds, createExpireHold, createFindDueHolds } from './expire-hold.use-case';
 import { createHoldSeat } from './hold-seat.use-case';
 import { createListMyReservations } from './list-my-reservations.use-case';
 import { createNotifyBooking, holdNotice } from './notify-booking.use-case';
@@ -209,7 +209,9 @@ describe('expiry', () => {
     for (const seatId of [1, 2, 3, 6, 7]) await t.hold({ userId: seatId, seatId });
     t.clock.advance(10_000);
     await t.hold({ userId: 9, seatId: 8 });
+    expect(await createFindDueHolds(t)({ limit: 3 })).toHaveLength(3);
     expect(await t.sweep()).toEqual({ expired: 5 });
+    expect(await createFindDueHolds(t)()).toEqual([]);
     expect(t.reservations.seat(8).status).toBe('HELD');
     expect(await t.sweep()).toEqual({ expired: 0 });
     expect(t.events.named('reservation/hold.expired')).toHaveLength(5);
