@@ -330,7 +330,9 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
         let started = 0;
         await new Promise<void>((resolve) => {
           const tick = () => {
-            const t = Math.min(elapsed(), end);
+            // One clock reading per tick: the tick that sees the end also starts everything due by the end.
+            const now = elapsed();
+            const t = Math.min(now, end);
             const due = Math.floor(iterationsDueBy(startRate, plan.timeUnitMs, stages, t) + 1e-9);
             while (started < due) {
               started++;
@@ -349,7 +351,7 @@ export async function runScript(config: RunConfig): Promise<RunResult> {
               });
               running.add(p);
             }
-            if (elapsed() >= end || runAbort.signal.aborted) resolve();
+            if (now >= end || runAbort.signal.aborted) resolve();
             else setTimeout(tick, 2);
           };
           tick();

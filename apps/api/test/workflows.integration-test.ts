@@ -38,6 +38,16 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
   }
 }
 
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
 const list = async (name: string) => (await redis.redis.lrange(`wft:${name}`, 0, -1)).map((v) => JSON.parse(v));
 
 async function adminRuns(api: RunningApi): Promise<{ mode: string; runs: RunSummary[] }> {
@@ -181,7 +191,11 @@ describe('workflows in a real API process', () => {
     const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(unsigned.status).toBe(401);
     const ts = Math.round(Date.now() / 1000).toString();
-    const mac = createHmac('sha256', key).update(body).update(ts).digest('hex');
+    // The SDK verifies the HMAC over the canonical JSON (RFC 8785: sorted keys) of the parsed body.
+    const mac = createHmac('sha256', key)
+      .update(canonical(JSON.parse(body)))
+      .update(ts)
+      .digest('hex');
     const signed = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-inngest-signature': `t=${ts}&s=${mac}` },

@@ -1,7 +1,7 @@
 /**
  * Hold benchmark (issue 6), full HTTP stack, open model (fixed arrival rate, like k6's constant-arrival-rate).
  *
- *   npx tsx apps/api/test/reservation/hold.bench.ts [--rate 500] [--seconds 20] [--compare-rate 100]
+ *   npx tsx apps/api/test/reservation/hold.bench.ts [--rate 500] [--seconds 20] [--apis 1] [--compare-rate 100]
  *     [--compare-seconds 10] [--skip-compare]
  *
  * 1. A throwaway database (`concert_test_reservation_bench`, dropped at the end) with enough seats and users,
@@ -29,6 +29,8 @@ const WARMUP_SECONDS = arg('warmup', 5);
 const COMPARE_RATE = arg('compare-rate', 100);
 const COMPARE_SECONDS = arg('compare-seconds', 10);
 const SKIP_COMPARE = process.argv.includes('--skip-compare');
+/** API processes sharing the throughput run (round-robin), as the scale-out layout runs them. */
+const APIS = arg('apis', 1);
 const LIMIT = 4; // HOLD_LIMIT_PER_DATE default: each user takes at most 4 seats of one date
 
 interface Work {
@@ -54,7 +56,14 @@ interface Summary {
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 /** Fires `rate` holds per second for `seconds`, each at its scheduled time, never waiting for earlier ones. */
-async function openModel(label: string, url: string, work: Work[], rate: number, seconds: number): Promise<Summary> {
+async function openModel(
+  label: string,
+  urls: string | string[],
+  work: Work[],
+  rate: number,
+  seconds: number,
+): Promise<Summary> {
+  const targets = Array.isArray(urls) ? urls : [urls];
   const total = Math.min(work.length, Math.round(rate * seconds));
   if (total < rate * seconds) console.warn(`${label}: only ${total} seats prepared`);
   const latencies: number[] = [];
@@ -72,7 +81,7 @@ async function openModel(label: string, url: string, work: Work[], rate: number,
       if (now - scheduled > 10) lateStarts++;
       const w = work[next] as Work;
       inflight.push(
-        trpc(url, 'mutation', 'reservation.hold', { seatId: w.seatId }, w)
+        trpc(targets[next % targets.length] as string, 'mutation', 'reservation.hold', { seatId: w.seatId }, w)
           .then((r) => {
             latencies.push(r.ms);
             if (r.status === 200) ok++;
@@ -141,8 +150,14 @@ async function main() {
       NOTIFY_WEBHOOK_URL: webhook.url,
       NOTIFY_LATENCY_MS: '200',
     };
-    const asyncApi = await startApi({ ...common, REDIS_PREFIX: `${tredis.prefix}async:`, NOTIFY_MODE: 'async' });
-    stops.push(asyncApi.stop);
+    const asyncApis = await Promise.all(
+      Array.from({ length: APIS }, () =>
+        startApi({ ...common, REDIS_PREFIX: `${tredis.prefix}async:`, NOTIFY_MODE: 'async' }),
+      ),
+    );
+    for (const api of asyncApis) stops.push(api.stop);
+    const asyncApi = asyncApis[0] as (typeof asyncApis)[number];
+    const asyncUrls = asyncApis.map((a) => a.url);
     const syncApi = SKIP_COMPARE
       ? undefined
       : await startApi({ ...common, REDIS_PREFIX: `${tredis.prefix}sync:`, NOTIFY_MODE: 'sync' });
@@ -176,8 +191,8 @@ async function main() {
     const cmpSync = syncApi ? await prepare(syncApi.url, compareHolds / 2) : [];
 
     console.log(`warm-up: ${WARMUP_SECONDS} s at ${RATE}/s`);
-    console.log(fmt(await openModel('warm-up (not counted)', asyncApi.url, warm, RATE, WARMUP_SECONDS)));
-    const main = await openModel('async, full stack', asyncApi.url, mainWork, RATE, SECONDS);
+    console.log(fmt(await openModel('warm-up (not counted)', asyncUrls, warm, RATE, WARMUP_SECONDS)));
+    const main = await openModel(`async, full stack, ${APIS} API process(es)`, asyncUrls, mainWork, RATE, SECONDS);
     console.log(fmt(main));
     const verdict = main.p95 <= 20 && Object.keys(main.errors).length === 0 && main.ok === main.sent;
     console.log(`target 500 holds/s p95 <= 20 ms, no errors: ${verdict ? 'MET' : 'NOT MET'}`);

@@ -98,12 +98,12 @@ export function createTicker(inngest: AppInngest, options: TickerOptions) {
       singleton: { mode: 'skip' },
       triggers: [{ cron: '* * * * *' }],
     },
-    async ({ step }) => {
+    async ({ event, step }) => {
       const tools = step as unknown as StepTools;
       const start = (await step.run('start', () => Date.now())) as number;
-      // Ticks sit on the minute's grid and stop a margin before the next minute, so this run has ended when the
-      // next minute's run starts (singleton skip would otherwise skip it), even if this one started late.
-      const minute = Math.floor(start / 60_000) * 60_000;
+      // Ticks sit on the grid of the cron tick's minute and stop a margin before the next minute, so this run has
+      // ended when the next minute's run starts (singleton skip would otherwise skip it), even if it started late.
+      const minute = Math.floor((event.ts ?? start) / 60_000) * 60_000;
       const last = minute + 60_000 - Math.max(everyMs, 2_000);
       let ticks = 0;
       for (let at = start; at <= last; at = nextTick(minute, at, everyMs)) {

@@ -7,6 +7,9 @@ import { createTestDatabase, type TestDatabase } from '../../testing';
 import { parseDatabaseUrl } from '../database';
 import { dropDatabase } from '../migrator';
 
+const ROOT = fileURLToPath(new URL('../../../../..', import.meta.url));
+// tsx straight from node_modules: what `npx tsx` runs, minus npx's own start-up on a busy machine.
+const TSX = `${ROOT}node_modules/.bin/tsx`;
 const MIGRATE = fileURLToPath(new URL('./migrate.cli.ts', import.meta.url));
 const SEED = fileURLToPath(new URL('./seed.cli.ts', import.meta.url));
 
@@ -19,8 +22,8 @@ interface Run {
 function run(script: string, args: string[], databaseUrl: string): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
-      'npx',
-      ['tsx', script, ...args],
+      TSX,
+      [script, ...args],
       { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 90_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -87,13 +90,12 @@ describe('db:migrate', { timeout: 180_000 }, () => {
 
 describe('npm run db:migrate (the command users type)', { timeout: 180_000 }, () => {
   it('keeps stderr to our one line: npm adds nothing', async () => {
-    const root = fileURLToPath(new URL('../../../../..', import.meta.url));
     const result = await new Promise<Run>((resolve) => {
       execFile(
         'npm',
         ['run', 'db:migrate'],
         {
-          cwd: root,
+          cwd: ROOT,
           env: { ...process.env, DATABASE_URL: 'mysql://root@127.0.0.1:1/concert_test_nowhere' },
           timeout: 90_000,
         },

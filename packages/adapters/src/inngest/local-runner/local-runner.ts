@@ -210,6 +210,9 @@ export class LocalRunner implements LocalInngestApi {
   private running = false;
   private inflight = 0;
   private readonly live = new Map<string, LiveRun>();
+  /** Runs this process is driving (from claim to end of drive), and those claimed again meanwhile. */
+  private readonly starting = new Set<string>();
+  private readonly redrive = new Set<string>();
   private readonly loops: Promise<void>[] = [];
   private wakeUp: (() => void) | undefined;
   private readonly firedCron = new Map<string, number>();
@@ -567,12 +570,22 @@ export class LocalRunner implements LocalInngestApi {
           const now = Date.now();
           claimed = (await this.scripts.wfClaim(this.k.due(), now, now + this.leaseMs, free)) as string[];
           for (const id of claimed) {
-            if (this.live.has(id)) continue;
+            // Due again while this process still drives it (e.g. a sleep that had already expired when it was
+            // scheduled): the claim just pushed its score out by a lease, so drive it again right after.
+            if (this.live.has(id) || this.starting.has(id)) {
+              this.redrive.add(id);
+              continue;
+            }
             this.inflight++;
+            this.starting.add(id);
             void this.drive(id)
               .catch((error) => this.log(`run ${id} failed to drive`, error))
-              .finally(() => {
+              .finally(async () => {
+                this.starting.delete(id);
                 this.inflight--;
+                if (this.redrive.delete(id)) {
+                  await this.redis.zadd(this.k.due(), Date.now(), id).catch(() => {});
+                }
                 this.wakeUp?.();
               });
           }
