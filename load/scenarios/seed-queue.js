@@ -1,4 +1,5 @@
-// The seed's final queue profile (30 s stages: 1,000 .. 6,500 .. 0 VUs), scaled by SCALE (default 0.1) so it
+// The seed's final queue profile (30 s stages: 1,000 .. 6,500 .. 0 VUs; PROFILE=first: its first run, 5,500 ..
+// 8,500 .. 0), scaled by SCALE (default 0.1) so it
 // fits a 2-core machine that also runs the API. Each VU signs in as its own user, enters the queue of CONCERT
 // (default 1: one long line, as in the seed), then polls queue.status sleeping pollAfterMs between polls.
 // When its pass turns ACTIVE it leaves the queue (freeing the slot) and comes back as a new user, so the line
@@ -12,14 +13,17 @@ import { authHeaders, dataOf, envInt, mutate, query, signIn, stageLength } from 
 const SCALE = envInt('SCALE', 0.1);
 const USERS = envInt('USERS', 10000);
 const CONCERT = envInt('CONCERT', 1);
+// The seed's two queue runs (VUs per 30 s stage); PROFILE=first picks the first (peak 8,500 VUs).
 const FINAL_RUN = [1000, 2000, 3000, 4000, 5000, 6000, 6500, 6000, 4000, 2000, 0];
+const FIRST_RUN = [5500, 8000, 8500, 8000, 7000, 6000, 5000, 3000, 1000, 0];
+const PROFILE = __ENV.PROFILE === 'first' ? FIRST_RUN : FINAL_RUN;
 
 const admitted = new Counter('queue_admitted');
 const waitToActive = new Trend('queue_wait_to_active', true);
 const pollFailed = new Counter('queue_poll_failed');
 
 export const options = {
-  stages: FINAL_RUN.map((n) => ({ duration: stageLength(FINAL_RUN.length, '30s'), target: Math.round(n * SCALE) })),
+  stages: PROFILE.map((n) => ({ duration: stageLength(PROFILE.length, '30s'), target: Math.round(n * SCALE) })),
   thresholds: {
     http_req_failed: ['rate<0.01'],
     // The seed's final run: p95 10 ms at ~430 req/s.

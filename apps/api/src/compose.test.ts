@@ -1,7 +1,7 @@
 // docker-compose.yml cannot run on this machine, so this test keeps it honest: its services, ports and variables
 // must agree with the code's defaults (env.ts, the web app's start script), and the API's environment in it
 // must be one that env.ts accepts.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -167,5 +167,19 @@ describe('docker-compose.yml', () => {
       expect(existsSync(resolve(ROOT, service(name).build!.context))).toBe(true);
     }
     expect(commandOf('setup').join(' ')).toMatch(/npm run db:migrate && npm run db:seed -- --if-empty/);
+  });
+
+  it('copies every workspace manifest before `npm ci`, so the install layer matches the lockfile', () => {
+    const workspaces = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).workspaces as string[];
+    const dirs = workspaces.flatMap((pattern) =>
+      pattern.endsWith('/*')
+        ? readdirSync(resolve(ROOT, pattern.slice(0, -2)), { withFileTypes: true })
+            .filter((d) => d.isDirectory() && existsSync(resolve(ROOT, pattern.slice(0, -2), d.name, 'package.json')))
+            .map((d) => `${pattern.slice(0, -2)}/${d.name}`)
+        : [pattern],
+    );
+    expect(dirs.length).toBeGreaterThanOrEqual(5);
+    const beforeInstall = dockerfile.slice(0, dockerfile.indexOf('RUN npm ci'));
+    for (const dir of dirs) expect(beforeInstall, dir).toContain(`COPY ${dir}/package.json ${dir}/`);
   });
 });

@@ -23,6 +23,7 @@ const CHART_PATTERNS = [
   /payment|completed|failed/i,
 ];
 const MAX_CHARTS = 8;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 /** Titles are looked up for this many rows at most (one cached primary-key read each). */
 const MAX_TITLES = 50;
 
@@ -30,6 +31,7 @@ function formatCell(value: Scalar | undefined): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number') return Number.isInteger(value) ? formatNumber(value) : value.toFixed(2);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (ISO_DATE.test(value)) return new Date(value).toLocaleString();
   return value;
 }
 
@@ -170,7 +172,11 @@ export function AdminDashboard() {
         .filter((c, i, all) => all.indexOf(c) === i)
         .slice(0, MAX_CHARTS)
     : [];
-  const summaryEntries = model ? Object.entries(model.summary) : [];
+  const textColumns = new Set(
+    model ? model.columns.filter((c) => model.rows.some((r) => typeof r.cells[c] === 'string')) : [],
+  );
+  // generatedAt is already the "Updated" line.
+  const summaryEntries = model ? Object.entries(model.summary).filter(([key]) => key !== 'generatedAt') : [];
 
   return (
     <div className="stack">
@@ -225,7 +231,7 @@ export function AdminDashboard() {
                   <thead>
                     <tr>
                       {model.columns.map((c) => (
-                        <th key={c} scope="col">
+                        <th key={c} scope="col" className={textColumns.has(c) ? 'text' : undefined}>
                           {humanize(c)}
                         </th>
                       ))}
@@ -235,7 +241,9 @@ export function AdminDashboard() {
                     {model.rows.map(({ key, cells }) => (
                       <tr key={key}>
                         {model.columns.map((c) => (
-                          <td key={c}>{formatCell(cells[c])}</td>
+                          <td key={c} className={textColumns.has(c) ? 'text' : undefined}>
+                            {formatCell(cells[c])}
+                          </td>
                         ))}
                       </tr>
                     ))}

@@ -82,6 +82,7 @@ export function humanize(column: string): string {
         .replace(/_/g, ' ')
         .toLowerCase(),
     )
+    .map((part) => part.replace(/\beta\b/g, 'ETA'))
     .map((part, i) => (i === 0 ? part.charAt(0).toUpperCase() + part.slice(1) : part))
     .join(' · ');
 }

@@ -10,9 +10,12 @@
  *    random waiters, then queue.enter at BENCH_ENTER_RATE/s (default 1,500) by new users.
  * Latency is measured from each request's scheduled start (no coordinated omission), keep-alive HTTP/1.1.
  */
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { HmacQueuePassTokens, RedisQueueStore } from '@concert/adapters';
 import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
 import { SessionTokens } from '../../src/auth/session-tokens';
@@ -94,6 +97,35 @@ function report(name: string, rate: number, o: Outcome): string {
   );
 }
 
+/** Like startApi, but boots fast-path-api.ts: the product plus the lean queue.status route. */
+async function startFastPathApi(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+  const child = spawn(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'apps/api/test/queue/fast-path-api.ts')], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', API_HOST: '127.0.0.1', API_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((done, fail) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /api listening on (http:\/\/[^\s/]+:\d+)/.exec(output);
+      if (m?.[1]) done(m[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', () => fail(new Error(`fast-path API exited: ${output}`)));
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** CPU seconds the API process has used (prom-client's default metric): cost per request, whatever the load. */
 async function apiCpuSeconds(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
@@ -140,7 +172,7 @@ async function main() {
     ).map((s) => s.token);
 
     // 2. The API in its own process.
-    const api = await startApi({
+    const api = await (process.env.BENCH_FAST_PATH === '1' ? startFastPathApi : startApi)({
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,

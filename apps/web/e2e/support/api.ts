@@ -32,7 +32,7 @@ export async function becomeActive(
   request: APIRequestContext,
   sessionToken: string,
   concertId: number,
-  timeoutMs = 30_000,
+  timeoutMs = 80_000,
 ): Promise<string> {
   const auth = { authorization: `Bearer ${sessionToken}` };
   const entered = await trpcCall<{ queueToken: string; status: string; pollAfterMs: number }>(
