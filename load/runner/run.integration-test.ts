@@ -106,6 +106,21 @@ export default function () { http.get(__ENV.BASE + '/ok?delay=200'); }
     expect((result.registry.metrics.get('vus_max')!.sink as GaugeSink).value).toBe(2);
   });
 
+  it('ramping-arrival-rate: the rate ramps linearly (0 -> 200/s over 1 s, then 1 s at 200/s = 300 iterations)', async () => {
+    reset();
+    const file = script(`
+import http from 'k6/http';
+export const options = {
+  scenarios: { ramp: { executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1s', preAllocatedVUs: 10, maxVUs: 300,
+    stages: [ { duration: '1s', target: 200 }, { duration: '1s', target: 200 } ] } },
+};
+export default function () { http.get(__ENV.BASE + '/ok'); }
+`);
+    const result = await runScript({ script: file, env: { BASE: base }, log: quiet });
+    expect(counter(result, 'dropped_iterations')).toBe(0);
+    expect(counter(result, 'http_reqs')).toBe(300);
+  });
+
   it('ramping-vus: stages ramp the VU count up and down (closed model)', async () => {
     reset();
     const file = script(`
