@@ -63,5 +63,15 @@ describe('thresholds', () => {
       { metric: 'nope', expression: 'count>0', actual: null, ok: false },
     ]);
     expect(() => evaluateThresholds({ http_req_failed: ['p(95)<1'] }, reg)).toThrow(/does not apply/);
+    // Declared but never sampled: no data is a failure, not a p95 of 0; a counter at 0 is a value.
+    const d = reg.register('http_req_duration', 'trend', true);
+    reg.register('dropped_iterations', 'counter');
+    const opts = { 'http_req_duration{name:reservation.hold}': ['p(95)<200'], dropped_iterations: ['count<100'] };
+    prepareThresholds(opts, reg);
+    reg.add(d, 5, { name: 'other' });
+    expect(evaluateThresholds(opts, reg)).toEqual([
+      { metric: 'http_req_duration{name:reservation.hold}', expression: 'p(95)<200', actual: null, ok: false },
+      { metric: 'dropped_iterations', expression: 'count<100', actual: 0, ok: true },
+    ]);
   });
 });

@@ -85,6 +85,10 @@ export function prepareThresholds(options: unknown, registry: MetricsRegistry): 
   }
 }
 
+function fail(expression: string, key: string): never {
+  throw new Error(`threshold '${expression}' does not apply to metric '${key}'`);
+}
+
 export function evaluateThresholds(
   options: ThresholdOptions | undefined,
   registry: MetricsRegistry,
@@ -101,8 +105,14 @@ export function evaluateThresholds(
         results.push({ metric: key, expression, actual: null, ok: false });
         continue;
       }
-      const actual = aggregate(sink, parsed);
-      if (actual === null) throw new Error(`threshold '${expression}' does not apply to metric '${key}'`);
+      // A trend or rate that never got a sample (e.g. no hold was ever attempted) has no value to judge: fail
+      // loudly rather than pass on a p95 of 0. A counter at 0 is data (no dropped iterations).
+      if ((sink instanceof TrendSink && sink.count === 0) || (sink instanceof RateSink && sink.total === 0)) {
+        aggregate(sink, parsed) ?? fail(expression, key);
+        results.push({ metric: key, expression, actual: null, ok: false });
+        continue;
+      }
+      const actual = aggregate(sink, parsed) ?? fail(expression, key);
       results.push({ metric: key, expression, actual, ok: compare(actual, parsed.op, parsed.bound) });
     }
   }

@@ -285,6 +285,13 @@ describe('catalog over HTTP: cache and eviction', () => {
     expect(await testRedis.redis.exists(keep)).toBe(1);
   });
 
+  it('/metrics counts catalog reads by the tier that answered', async () => {
+    const text = await (await fetch(`${a.base}/metrics`)).text();
+    for (const tier of ['memory', 'redis', 'mysql']) {
+      expect(text).toMatch(new RegExp(`catalog_cache_reads_total\\{tier="${tier}"\\} [1-9]`));
+    }
+  });
+
   it('CATALOG_CACHE=off reads MySQL every time and writes nothing to Redis', async () => {
     const input = { scheduleId: fx.sooner.scheduleId, sectionId: fx.sooner.c };
     expect(seatIds(await query<SeatsOut>(off, 'catalog.availableSeats', input))).toEqual([fx.seats.c1, fx.seats.c2]);

@@ -2,10 +2,12 @@
  * `npm run bench:queue`: queue.status (and queue.enter) through the full HTTP stack at a fixed arrival rate
  * (open model), with 100,000 users waiting.
  *
- * 1. A fresh migrated database `concert_test_bench_queue` with one concert; a Redis prefix of its own.
- * 2. 100,000 waiters put in line directly through RedisQueueStore (the same Lua the API runs).
- * 3. The API started as its own process (apps/api/test/api-harness.ts), sessions and passes signed with the
- *    same AUTH_SECRET by the same classes the API uses (the equivalent of 100,000 devSignIns).
+ * 1. A fresh migrated database `concert_test_bench_queue` with one concert (one seat left, so it is not sold
+ *    out); a Redis prefix of its own. Sessions signed with the API's AUTH_SECRET by the API's own SessionTokens
+ *    class (the equivalent of 100,000 devSignIns).
+ * 2. The API started as its own process (apps/api/test/api-harness.ts; BENCH_FAST_PATH=1: fast-path-api.ts,
+ *    the same plus the lean queue.status route).
+ * 3. 100,000 waiters put in line directly through RedisQueueStore (the same Lua the API runs).
  * 4. Warm-up, then queue.status at BENCH_STATUS_RATE/s (default 3,000) for BENCH_SECONDS (default 20) over
  *    random waiters, then queue.enter at BENCH_ENTER_RATE/s (default 1,500) by new users.
  * Latency is measured from each request's scheduled start (no coordinated omission), keep-alive HTTP/1.1.
@@ -144,32 +146,42 @@ async function main() {
       .executeTakeFirstOrThrow();
     const concertId = Number(concert.insertId);
 
-    // 1. 100,000 waiters, straight into Redis through the store.
     const store = new RedisQueueStore(redis.redis);
     const passTokens = new HmacQueuePassTokens(SECRET);
     const sessions = new SessionTokens(SECRET, 3_600);
+    // Seats left, so the concert is not sold out (the tick would otherwise stop admission and answer SOLD_OUT).
+    const schedule = await db.db
+      .insertInto('schedules')
+      .values({ concert_id: concertId, starts_at: new Date('2027-01-01T19:00:00Z') })
+      .executeTakeFirstOrThrow();
+    const section = await db.db
+      .insertInto('sections')
+      .values({ schedule_id: Number(schedule.insertId), name: 'R', price: 1000, total_seats: 1 })
+      .executeTakeFirstOrThrow();
+    await db.db
+      .insertInto('seats')
+      .values({
+        schedule_id: Number(schedule.insertId),
+        section_id: Number(section.insertId),
+        row_label: 'A',
+        number: 1,
+        status: 'AVAILABLE',
+        holder_id: null,
+        held_until: null,
+      })
+      .execute();
+
+    // Sessions first (slow: 100,000 JWTs), so the line is filled just before the API is measured and the
+    // waiters' abandonment deadlines (they have not polled yet) are still ahead.
     const t0 = performance.now();
-    const statusHeaders: Array<Record<string, string>> = [];
-    for (let from = 1; from <= WAITING; from += 5_000) {
-      const ids = Array.from({ length: Math.min(5_000, WAITING - from + 1) }, (_, i) => from + i);
-      const outs = await Promise.all(ids.map((u) => store.enter(concertId, u, Date.now())));
-      const signed = await Promise.all(ids.map((u) => sessions.issue(u)));
-      for (const [i, out] of outs.entries()) {
-        if (out.kind !== 'WAITING') throw new Error(`unexpected ${out.kind}`);
-        const userId = ids[i]!;
-        statusHeaders.push({
-          authorization: `Bearer ${signed[i]!.token}`,
-          'x-queue-token': passTokens.sign({ concertId, userId, seq: out.seq }),
-        });
-      }
-    }
-    console.log(
-      `filled ${WAITING} waiters and signed their sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    const sessionTokens = (await Promise.all(Array.from({ length: WAITING }, (_, i) => sessions.issue(i + 1)))).map(
+      (s) => s.token,
     );
     const enterUsers = Math.ceil(ENTER_RATE * SECONDS) + 2_000;
     const enterSessions = (
       await Promise.all(Array.from({ length: enterUsers }, (_, i) => sessions.issue(WAITING + 1 + i)))
     ).map((s) => s.token);
+    console.log(`signed ${WAITING + enterUsers} sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // 2. The API in its own process.
     const api = await (process.env.BENCH_FAST_PATH === '1' ? startFastPathApi : startApi)({
@@ -180,6 +192,23 @@ async function main() {
       LOG_LEVEL: 'warn',
     });
     stops.push(api.stop);
+
+    // 3. 100,000 waiters, straight into Redis through the store.
+    const t1 = performance.now();
+    const statusHeaders: Array<Record<string, string>> = [];
+    for (let from = 1; from <= WAITING; from += 5_000) {
+      const ids = Array.from({ length: Math.min(5_000, WAITING - from + 1) }, (_, i) => from + i);
+      const outs = await Promise.all(ids.map((u) => store.enter(concertId, u, Date.now())));
+      for (const [i, out] of outs.entries()) {
+        if (out.kind !== 'WAITING') throw new Error(`unexpected ${out.kind}`);
+        const userId = ids[i]!;
+        statusHeaders.push({
+          authorization: `Bearer ${sessionTokens[userId - 1]!}`,
+          'x-queue-token': passTokens.sign({ concertId, userId, seq: out.seq }),
+        });
+      }
+    }
+    console.log(`put ${WAITING} waiters in line in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const statusUrl = new URL(`${api.url}/trpc/queue.status`);
     const enterUrl = new URL(`${api.url}/trpc/queue.enter`);
     // Pollers are drawn from the first BENCH_POLLERS waiters' passes spread over the whole line (default: all).
@@ -187,7 +216,7 @@ async function main() {
     const stride = statusHeaders.length / pollers;
     const pick = () => statusHeaders[Math.floor(Math.floor(Math.random() * pollers) * stride)]!;
 
-    // 3. Warm-up (JIT, connection pool, script cache), then the measured runs.
+    // 4. Warm-up (JIT, connection pool, script cache), then the measured runs.
     await openModel(1_000, 3, () => () => send(statusUrl, 'GET', pick()));
     // Baseline in the same session: the bare /health route at the same rate shows what the machine allows now.
     const healthUrl = new URL(`${api.url}/health`);

@@ -4,6 +4,7 @@ import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/reac
 import { useEffect, useState } from 'react';
 import { formatClock, formatWon, newIdempotencyKey } from '../../lib/format';
 import type { ReservationView } from '../../lib/router-types';
+import { seatLabel } from '../../lib/seat-labels';
 import { useTRPC } from '../../lib/trpc';
 import { useNow } from '../../lib/use-now';
 import { ErrorNote } from '../error-note';
@@ -54,7 +55,7 @@ function HoldItem({
   return (
     <li className="hold" data-testid="hold-item" data-status={hold.status}>
       <div className="spread">
-        <strong>Seat #{hold.seatId}</strong>
+        <strong className="small">{seatLabel(hold.seatId)}</strong>
         <span className={`badge ${held ? 'badge-warn' : hold.status === 'CONFIRMED' ? 'badge-ok' : ''}`}>
           {hold.status === 'CONFIRMED' ? 'PAID' : hold.status}
         </span>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { describeError, domainCodeOf } from '../../lib/errors';
 import { formatDateTime, formatNumber, formatWon } from '../../lib/format';
 import type { SeatView } from '../../lib/router-types';
+import { rememberSeatLabel } from '../../lib/seat-labels';
 import { useTRPC } from '../../lib/trpc';
 import { ErrorNote } from '../error-note';
 import { SeatMap } from './seat-map';
@@ -42,6 +43,7 @@ export function SeatPicker({
   const hold = useMutation(trpc.reservation.hold.mutationOptions({ trpc: { context: { queueToken } } }));
 
   const section = sections.data?.sections.find((s) => s.sectionId === sectionId) ?? null;
+  const date = dates.data?.dates.find((d) => d.scheduleId === scheduleId) ?? null;
 
   const refreshAvailability = () =>
     Promise.all([
@@ -55,6 +57,10 @@ export function SeatPicker({
     setNotice(null);
     try {
       const held = await hold.mutateAsync({ seatId: seat.seatId });
+      rememberSeatLabel(
+        seat.seatId,
+        `${section?.name ?? 'Seat'} ${seat.row}-${seat.number}${date ? ` · ${formatDateTime(date.startsAt)}` : ''}`,
+      );
       setNotice({
         kind: 'ok',
         text: `Seat ${seat.row}-${seat.number} is yours until ${new Date(held.expiresAt).toLocaleTimeString()}. Pay before the hold runs out.`,
