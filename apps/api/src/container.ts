@@ -163,7 +163,14 @@ export function createContainer(env: Env): Container {
       holdTtlSeconds: env.HOLD_TTL_SECONDS,
       holdLimitPerDate: env.HOLD_LIMIT_PER_DATE,
       // NOTIFY_MODE=sync only reproduces the seed's blocking Slack call; async sends it from a workflow.
-      ...(env.NOTIFY_MODE === 'sync' ? { notifyOnRequestPath: (r) => notifyBooking(seatHeld(r).data) } : {}),
+      ...(env.NOTIFY_MODE === 'sync'
+        ? {
+            notifyOnRequestPath: (r) =>
+              notifyBooking(seatHeld(r).data).catch((error: unknown) =>
+                console.warn(`notify (sync) failed: ${(error as Error).message}`),
+              ),
+          }
+        : {}),
     } satisfies Parameters<typeof createHoldSeat>[0]),
     releaseHold: createReleaseHold(holdDeps),
     listMine: createListMyReservations({ ...holdDeps, limit: 100 }),
