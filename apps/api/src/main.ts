@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : env.API_PORT;
   // Local mode: the in-process workflow runner starts once the functions are registered and the host is up.
   await container.workflows.start();
+  // Sub-minute tickers (queue admission) start now rather than at the next minute boundary.
+  await container.events.publish({ name: 'workflow/tickers.kick', data: { reason: 'api started' } });
   console.log(`api listening on http://${env.API_HOST}:${port} (trpc at /trpc, inngest ${env.INNGEST_MODE} mode)`);
 
   const shutdown = async () => {

@@ -2,6 +2,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Container } from './container';
+import { registerQueueStatusFastPath } from './queue/queue-status.route';
 import { type AppRouter, appRouter } from './trpc/app.router';
 import type { Context } from './trpc/trpc';
 
@@ -91,6 +92,8 @@ export async function buildServer(container: Container): Promise<FastifyInstance
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+  // The hottest request skips tRPC's Fetch machinery but answers in the same wire format (docs/queue.md).
+  registerQueueStatusFastPath(app, container);
 
   return app;
 }

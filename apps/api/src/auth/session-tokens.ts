@@ -7,6 +7,9 @@ export interface Session {
  * Signed session tokens (HS256 JWT). Verifying is a signature check in memory: no database or Redis hit per
  * request. Verified tokens are remembered briefly so hot polling does not repeat the HMAC.
  */
+/** Enough for the waiting population the product is sized for (100,000 pollers) with room to spare. */
+const MAX_CACHED_SESSIONS = 250_000;
+
 export class SessionTokens {
   private readonly key: Uint8Array;
   private readonly verified = new Map<string, { session: Session; expiresAtMs: number }>();
@@ -38,7 +41,9 @@ export class SessionTokens {
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || userId < 1 || !payload.exp) return null;
       const session = { userId };
-      if (this.verified.size > 50_000) this.verified.clear();
+      // Bounded memory: drop the oldest entry (Map keeps insertion order) rather than the whole cache, so a
+      // crowd larger than the bound still mostly hits.
+      if (this.verified.size >= MAX_CACHED_SESSIONS) this.verified.delete(this.verified.keys().next().value as string);
       this.verified.set(token, { session, expiresAtMs: payload.exp * 1000 });
       return session;
     } catch {

@@ -6,6 +6,7 @@ import { z } from 'zod';
  * Add new events here (one place), named `<context>/<thing>.<past-tense verb>`.
  */
 export const EVENT_SCHEMAS = {
+  'workflow/tickers.kick': z.object({ reason: z.string().max(100) }),
   'catalog/section.changed': z.object({
     scheduleId: z.number().int().positive(),
     sectionId: z.number().int().positive(),

@@ -89,6 +89,9 @@ export interface StepTools {
  * a durable step, so a crash resumes at the next tick, and the schedule is anchored to the run's start so
  * ticks do not drift.
  */
+/** Sent once when an API process starts; every ticker also listens for it (singleton: one run at a time). */
+export const TICKERS_KICK_EVENT = 'workflow/tickers.kick';
+
 export function createTicker(inngest: AppInngest, options: TickerOptions) {
   const everyMs = Math.max(50, options.everyMs);
   return inngest.createFunction(
@@ -96,7 +99,8 @@ export function createTicker(inngest: AppInngest, options: TickerOptions) {
       id: options.id,
       retries: options.retries ?? 2,
       singleton: { mode: 'skip' },
-      triggers: [{ cron: '* * * * *' }],
+      // The kick lets a fresh deployment tick at once instead of waiting for the next minute's cron.
+      triggers: [{ cron: '* * * * *' }, { event: TICKERS_KICK_EVENT }],
     },
     async ({ event, step }) => {
       const tools = step as unknown as StepTools;
