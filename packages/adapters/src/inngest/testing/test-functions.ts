@@ -1,4 +1,4 @@
-import { NonRetriableError } from 'inngest';
+import { type InngestFunction, NonRetriableError } from 'inngest';
 import type { Redis } from 'ioredis';
 import type { AppInngest } from '../client';
 import { createTicker } from '../reconciler';
@@ -140,7 +140,7 @@ export function createWorkflowTestFunctions(inngest: AppInngest, redis: Redis, o
     },
   );
 
-  const fns = [flaky, saga, sleeper, waiter, sender, chained, singleton, serial, failing, cron];
+  const fns: InngestFunction.Any[] = [flaky, saga, sleeper, waiter, sender, chained, singleton, serial, failing, cron];
   if (options.ticker) {
     fns.push(
       createTicker(inngest, {
