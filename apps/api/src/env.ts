@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   NOTIFY_MODE: z.enum(['async', 'sync']).default('async'),
   NOTIFY_LATENCY_MS: int(200, 0, 60_000),
+  /** `off` sends queue.status through the full tRPC handler (same wire format), for comparison only. */
+  QUEUE_STATUS_FAST_PATH: z
+    .enum(['on', 'off'])
+    .default('on')
+    .transform((v) => v === 'on'),
   CATALOG_CACHE: z.enum(['on', 'off']).default('on'),
   INNGEST_MODE: z.enum(['local', 'server']).default('local'),
   INNGEST_BASE_URL: z.url().optional(),

@@ -7,7 +7,12 @@ import { type AppRouter, appRouter } from './trpc/app.router';
 import type { Context } from './trpc/trpc';
 
 /** Builds the HTTP host: /health, /ready, /metrics, /trpc, /api/inngest. Listening is the caller's business. */
-export async function buildServer(container: Container): Promise<FastifyInstance> {
+export interface ServerOptions {
+  /** Serve `GET /trpc/queue.status` by the lean route (default: QUEUE_STATUS_FAST_PATH). */
+  readonly queueStatusFastPath?: boolean;
+}
+
+export async function buildServer(container: Container, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: container.env.LOG_LEVEL === 'silent' ? false : { level: container.env.LOG_LEVEL },
     maxParamLength: 5_000,
@@ -93,7 +98,7 @@ export async function buildServer(container: Container): Promise<FastifyInstance
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
   // The hottest request skips tRPC's Fetch machinery but answers in the same wire format (docs/queue.md).
-  registerQueueStatusFastPath(app, container);
+  if (options.queueStatusFastPath ?? container.env.QUEUE_STATUS_FAST_PATH) registerQueueStatusFastPath(app, container);
 
   return app;
 }

@@ -2,6 +2,7 @@ import { type CatalogFixture, catalogKeys, insertCatalogFixture } from '@concert
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCatalogFastPaths } from '../../src/catalog/catalog-fast-path.route';
 import { type Container, createContainer } from '../../src/container';
 import { parseEnv } from '../../src/env';
 import { buildServer } from '../../src/server';
@@ -29,9 +30,10 @@ let fx: CatalogFixture;
 let a: Api;
 let b: Api;
 let off: Api;
+let fast: Api;
 let userId: number;
 
-async function startApi(overrides: Record<string, string> = {}): Promise<Api> {
+async function startApi(overrides: Record<string, string> = {}, fastPaths = false): Promise<Api> {
   const container = createContainer(
     parseEnv({
       NODE_ENV: 'test',
@@ -43,6 +45,7 @@ async function startApi(overrides: Record<string, string> = {}): Promise<Api> {
     }),
   );
   const app = await buildServer(container);
+  if (fastPaths) registerCatalogFastPaths(app, container);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -90,10 +93,11 @@ beforeAll(async () => {
   await a.container.workflows.start();
   b = await startApi();
   off = await startApi({ CATALOG_CACHE: 'off', REDIS_PREFIX: `${testRedis.prefix}off:` });
+  fast = await startApi({}, true);
 });
 
 afterAll(async () => {
-  for (const api of [a, b, off]) {
+  for (const api of [a, b, off, fast]) {
     if (!api) continue;
     await api.app.close();
     await api.container.close();
@@ -187,6 +191,36 @@ describe('catalog over HTTP: shapes', () => {
         { seatId: fx.seats.a3, sectionId: fx.later.a, row: 'A', number: 3, price: 100_000 },
       ],
     });
+  });
+});
+
+describe('catalog over HTTP: the lean routes answer exactly as tRPC does', () => {
+  const raw = async (api: Api, pathAndQuery: string) => {
+    const res = await fetch(`${api.base}/trpc/${pathAndQuery}`);
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+  };
+  const q = (input: unknown) => `?input=${encodeURIComponent(JSON.stringify(input))}`;
+
+  it.each([
+    () => `catalog.availableDates${q({ concertId: fx.concertId })}`,
+    () => `catalog.availableDates${q({ concertId: 999_999 })}`,
+    () => `catalog.sections${q({ scheduleId: fx.later.scheduleId })}`,
+    () => `catalog.sections${q({ scheduleId: 999_999 })}`,
+    () => `catalog.availableSeats${q({ scheduleId: fx.later.scheduleId })}`,
+    () => `catalog.availableSeats${q({ scheduleId: fx.later.scheduleId, sectionId: fx.later.a })}`,
+    () => `catalog.availableSeats${q({ scheduleId: fx.later.scheduleId, sectionId: fx.sooner.c })}`,
+    () => `catalog.availableSeats${q({ scheduleId: 1.5 })}`,
+    () => 'catalog.availableSeats?input=%7Bnot-json',
+    () => 'catalog.availableSeats',
+    () =>
+      `catalog.availableSeats,catalog.sections?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { scheduleId: fx.later.scheduleId }, 1: { scheduleId: fx.later.scheduleId } }))}`,
+  ])('case %#', async (make) => {
+    const path = make();
+    const viaTrpc = await raw(a, path);
+    const viaFast = await raw(fast, path);
+    expect(viaFast.status).toBe(viaTrpc.status);
+    expect(viaFast.body).toBe(viaTrpc.body);
+    expect(viaFast.type).toMatch(/application\/json/);
   });
 });
 

@@ -5,19 +5,16 @@
  * 1. A fresh migrated database `concert_test_bench_queue` with one concert (one seat left, so it is not sold
  *    out); a Redis prefix of its own. Sessions signed with the API's AUTH_SECRET by the API's own SessionTokens
  *    class (the equivalent of 100,000 devSignIns).
- * 2. The API started as its own process (apps/api/test/api-harness.ts; BENCH_FAST_PATH=1: fast-path-api.ts,
- *    the same plus the lean queue.status route).
+ * 2. The API started as its own process (apps/api/test/api-harness.ts), with the lean queue.status route
+ *    (BENCH_FAST_PATH=0: through the full tRPC handler instead, QUEUE_STATUS_FAST_PATH=off).
  * 3. 100,000 waiters put in line directly through RedisQueueStore (the same Lua the API runs).
  * 4. Warm-up, then queue.status at BENCH_STATUS_RATE/s (default 3,000) for BENCH_SECONDS (default 20) over
  *    random waiters, then queue.enter at BENCH_ENTER_RATE/s (default 1,500) by new users.
  * Latency is measured from each request's scheduled start (no coordinated omission), keep-alive HTTP/1.1.
  */
-import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { HmacQueuePassTokens, RedisQueueStore } from '@concert/adapters';
 import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
 import { SessionTokens } from '../../src/auth/session-tokens';
@@ -99,35 +96,6 @@ function report(name: string, rate: number, o: Outcome): string {
   );
 }
 
-/** Like startApi, but boots fast-path-api.ts: the product plus the lean queue.status route. */
-async function startFastPathApi(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-  const child = spawn(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'apps/api/test/queue/fast-path-api.ts')], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', API_HOST: '127.0.0.1', API_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((done, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /api listening on (http:\/\/[^\s/]+:\d+)/.exec(output);
-      if (m?.[1]) done(m[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', () => fail(new Error(`fast-path API exited: ${output}`)));
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 /** CPU seconds the API process has used (prom-client's default metric): cost per request, whatever the load. */
 async function apiCpuSeconds(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
@@ -184,7 +152,9 @@ async function main() {
     console.log(`signed ${WAITING + enterUsers} sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // 2. The API in its own process.
-    const api = await (process.env.BENCH_FAST_PATH === '1' ? startFastPathApi : startApi)({
+    const api = await startApi({
+      // BENCH_FAST_PATH=0 measures queue.status through the full tRPC handler instead of the lean route.
+      QUEUE_STATUS_FAST_PATH: process.env.BENCH_FAST_PATH === '0' ? 'off' : 'on',
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,

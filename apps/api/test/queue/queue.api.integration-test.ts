@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Container, createContainer } from '../../src/container';
 import { parseEnv } from '../../src/env';
-import { registerQueueStatusFastPath } from '../../src/queue/queue-status.route';
 import { buildServer } from '../../src/server';
 import { type Context, queueActiveProcedure, requireActivePass, router } from '../../src/trpc/trpc';
 import { bearer, type Reply, trpc } from './http';
@@ -110,7 +109,7 @@ beforeAll(async () => {
     QUEUE_ADMIT_PER_TICK: '1',
   });
   container = createContainer(env);
-  app = await buildServer(container);
+  app = await buildServer(container, { queueStatusFastPath: false });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/test-trpc',
     trpcOptions: {
@@ -128,8 +127,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}/trpc`;
   probe = `http://127.0.0.1:${port}/test-trpc`;
   // The same product with the lean queue.status route in front of tRPC.
-  fastApp = await buildServer(container);
-  registerQueueStatusFastPath(fastApp, container);
+  fastApp = await buildServer(container, { queueStatusFastPath: true });
   await fastApp.listen({ port: 0, host: '127.0.0.1' });
   const fastAddress = fastApp.server.address();
   fast = `http://127.0.0.1:${typeof fastAddress === 'object' && fastAddress ? fastAddress.port : 0}/trpc`;

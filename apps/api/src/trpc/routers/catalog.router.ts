@@ -1,4 +1,4 @@
-import { CONCERT_PAGE_DEFAULT, CONCERT_PAGE_MAX } from '@concert/domain';
+import { type AvailableDatesOutput, CONCERT_PAGE_DEFAULT, CONCERT_PAGE_MAX } from '@concert/domain';
 import { z } from 'zod';
 import { publicProcedure, router, unwrapOrThrow } from '../trpc';
 
@@ -6,6 +6,24 @@ import { publicProcedure, router, unwrapOrThrow } from '../trpc';
 const id = z.number().int().positive();
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Inputs and the dates mapping, shared with the lean HTTP route (catalog/catalog-fast-path.route.ts). */
+export const catalogInputs = {
+  availableDates: z.object({ concertId: id }),
+  sections: z.object({ scheduleId: id }),
+  availableSeats: z.object({ scheduleId: id, sectionId: id.optional() }),
+};
+
+export function datesToWire(result: AvailableDatesOutput) {
+  return {
+    concertId: result.concertId,
+    dates: result.dates.map((d) => ({
+      scheduleId: d.scheduleId,
+      startsAt: d.startsAt.toISOString(),
+      availableSeats: d.availableSeats,
+    })),
+  };
+}
 
 export const catalogRouter = router({
   concerts: publicProcedure
@@ -33,26 +51,16 @@ export const catalogRouter = router({
       };
     }),
 
-  availableDates: publicProcedure.input(z.object({ concertId: id })).query(async ({ ctx, input }) => {
-    const result = unwrapOrThrow(await ctx.container.catalog.availableDates(input.concertId));
-    return {
-      concertId: result.concertId,
-      dates: result.dates.map((d) => ({
-        scheduleId: d.scheduleId,
-        startsAt: d.startsAt.toISOString(),
-        availableSeats: d.availableSeats,
-      })),
-    };
+  availableDates: publicProcedure.input(catalogInputs.availableDates).query(async ({ ctx, input }) => {
+    return datesToWire(unwrapOrThrow(await ctx.container.catalog.availableDates(input.concertId)));
   }),
 
   // Sections and seats already have the wire shape; they are returned as the use case gives them (no copy).
-  sections: publicProcedure.input(z.object({ scheduleId: id })).query(async ({ ctx, input }) => {
+  sections: publicProcedure.input(catalogInputs.sections).query(async ({ ctx, input }) => {
     return unwrapOrThrow(await ctx.container.catalog.sections(input.scheduleId));
   }),
 
-  availableSeats: publicProcedure
-    .input(z.object({ scheduleId: id, sectionId: id.optional() }))
-    .query(async ({ ctx, input }) => {
-      return unwrapOrThrow(await ctx.container.catalog.availableSeats(input));
-    }),
+  availableSeats: publicProcedure.input(catalogInputs.availableSeats).query(async ({ ctx, input }) => {
+    return unwrapOrThrow(await ctx.container.catalog.availableSeats(input));
+  }),
 });

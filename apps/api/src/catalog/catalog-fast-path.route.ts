@@ -1,0 +1,96 @@
+import { type DomainCode, DomainError, type Result } from '@concert/domain';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { getErrorShape, getHTTPStatusCodeFromError, TRPCError } from '@trpc/server/unstable-core-do-not-import';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Container } from '../container';
+import { appRouter } from '../trpc/app.router';
+import { ERROR_MAPPING } from '../trpc/error-mapping';
+import { catalogInputs, datesToWire } from '../trpc/routers/catalog.router';
+import type { Context } from '../trpc/trpc';
+
+type Failure = { code: DomainCode; message?: string };
+
+interface FastRoute<S extends z.ZodType> {
+  readonly input: S;
+  readonly run: (container: Container, input: z.output<S>) => Promise<Result<unknown, Failure>>;
+}
+
+const route = <S extends z.ZodType>(r: FastRoute<S>) => r;
+
+const ROUTES = {
+  'catalog.availableDates': route({
+    input: catalogInputs.availableDates,
+    run: async (c, input) => {
+      const result = await c.catalog.availableDates(input.concertId);
+      return result.ok ? { ok: true, value: datesToWire(result.value) } : result;
+    },
+  }),
+  'catalog.sections': route({ input: catalogInputs.sections, run: (c, input) => c.catalog.sections(input.scheduleId) }),
+  'catalog.availableSeats': route({
+    input: catalogInputs.availableSeats,
+    run: (c, input) => c.catalog.availableSeats(input),
+  }),
+};
+
+/**
+ * Lean routes for the hot catalog reads, `GET /trpc/catalog.{availableDates,sections,availableSeats}?input=...`:
+ * the same wire format as the tRPC procedures byte for byte (same input schemas, same use cases, errors shaped by
+ * the router's own errorFormatter with the same HTTP status), without tRPC's Fetch-API machinery, which is most
+ * of the cost of a cached read. Only the plain form is served here: batching, invalid input (so tRPC builds the
+ * exact zodError) and any unexpected failure (503 mapping, logging) go to the real tRPC handler. Register on the
+ * same Fastify instance as the tRPC plugin: static paths win over `/trpc/:path`. Same pattern as queue.status.
+ */
+export function registerCatalogFastPaths(app: FastifyInstance, container: Container): void {
+  const config = appRouter._def._config;
+  for (const [path, r] of Object.entries(ROUTES) as [string, FastRoute<z.ZodType>][]) {
+    app.get(`/trpc/${path}`, async (req, reply) => {
+      const ctx: Context = { container, authorization: req.headers.authorization, queueToken: undefined };
+      const query = req.query as Record<string, unknown>;
+      if (query.batch !== undefined || typeof query.input !== 'string') return viaTrpc(req, reply, ctx);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(query.input);
+      } catch {
+        return viaTrpc(req, reply, ctx);
+      }
+      const parsed = r.input.safeParse(raw);
+      if (!parsed.success) return viaTrpc(req, reply, ctx);
+      try {
+        const result = await r.run(container, parsed.data);
+        if (!result.ok) {
+          const { code, message = code } = result.error;
+          const error = new TRPCError({ code: ERROR_MAPPING[code], message, cause: new DomainError(code, message) });
+          const shape = getErrorShape({ config, error, type: 'query', path, input: parsed.data, ctx });
+          return reply
+            .code(getHTTPStatusCodeFromError(error))
+            .header('content-type', 'application/json')
+            .send(JSON.stringify({ error: shape }));
+        }
+        return reply
+          .header('content-type', 'application/json')
+          .send(JSON.stringify({ result: { data: result.value } }));
+      } catch {
+        return viaTrpc(req, reply, ctx);
+      }
+    });
+  }
+}
+
+async function viaTrpc(req: FastifyRequest, reply: FastifyReply, ctx: Context) {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const res = await fetchRequestHandler({
+    endpoint: '/trpc',
+    req: new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: 'GET', headers }),
+    router: appRouter,
+    createContext: () => ctx,
+  });
+  reply.code(res.status);
+  res.headers.forEach((value, name) => {
+    reply.header(name, value);
+  });
+  return reply.send(await res.text());
+}
