@@ -42,8 +42,8 @@ const EnvSchema = z.object({
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   NOTIFY_MODE: z.enum(['async', 'sync']).default('async'),
   NOTIFY_LATENCY_MS: int(200, 0, 60_000),
-  /** `off` sends queue.status through the full tRPC handler (same wire format), for comparison only. */
-  QUEUE_STATUS_FAST_PATH: z
+  /** `off` sends the hot GETs (queue.status, catalog reads) through the full tRPC handler, for comparison only. */
+  FAST_PATHS: z
     .enum(['on', 'off'])
     .default('on')
     .transform((v) => v === 'on'),

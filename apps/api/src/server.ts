@@ -1,6 +1,7 @@
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { registerCatalogFastPaths } from './catalog/catalog-fast-path.route';
 import type { Container } from './container';
 import { registerQueueStatusFastPath } from './queue/queue-status.route';
 import { type AppRouter, appRouter } from './trpc/app.router';
@@ -8,8 +9,8 @@ import type { Context } from './trpc/trpc';
 
 /** Builds the HTTP host: /health, /ready, /metrics, /trpc, /api/inngest. Listening is the caller's business. */
 export interface ServerOptions {
-  /** Serve `GET /trpc/queue.status` by the lean route (default: QUEUE_STATUS_FAST_PATH). */
-  readonly queueStatusFastPath?: boolean;
+  /** Serve the hot GETs (queue.status, catalog reads) by lean routes (default: FAST_PATHS). */
+  readonly fastPaths?: boolean;
 }
 
 export async function buildServer(container: Container, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -97,8 +98,11 @@ export async function buildServer(container: Container, options: ServerOptions =
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
-  // The hottest request skips tRPC's Fetch machinery but answers in the same wire format (docs/queue.md).
-  if (options.queueStatusFastPath ?? container.env.QUEUE_STATUS_FAST_PATH) registerQueueStatusFastPath(app, container);
+  // The hottest requests skip tRPC's Fetch machinery but answer in the same wire format (docs/queue.md, docs/catalog.md).
+  if (options.fastPaths ?? container.env.FAST_PATHS) {
+    registerQueueStatusFastPath(app, container);
+    registerCatalogFastPaths(app, container);
+  }
 
   return app;
 }

@@ -2,7 +2,6 @@ import { type CatalogFixture, catalogKeys, insertCatalogFixture } from '@concert
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerCatalogFastPaths } from '../../src/catalog/catalog-fast-path.route';
 import { type Container, createContainer } from '../../src/container';
 import { parseEnv } from '../../src/env';
 import { buildServer } from '../../src/server';
@@ -44,8 +43,7 @@ async function startApi(overrides: Record<string, string> = {}, fastPaths = fals
       ...overrides,
     }),
   );
-  const app = await buildServer(container);
-  if (fastPaths) registerCatalogFastPaths(app, container);
+  const app = await buildServer(container, { fastPaths });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

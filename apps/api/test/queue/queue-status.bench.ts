@@ -6,7 +6,7 @@
  *    out); a Redis prefix of its own. Sessions signed with the API's AUTH_SECRET by the API's own SessionTokens
  *    class (the equivalent of 100,000 devSignIns).
  * 2. The API started as its own process (apps/api/test/api-harness.ts), with the lean queue.status route
- *    (BENCH_FAST_PATH=0: through the full tRPC handler instead, QUEUE_STATUS_FAST_PATH=off).
+ *    (BENCH_FAST_PATH=0: through the full tRPC handler instead, FAST_PATHS=off).
  * 3. 100,000 waiters put in line directly through RedisQueueStore (the same Lua the API runs).
  * 4. Warm-up, then queue.status at BENCH_STATUS_RATE/s (default 3,000) for BENCH_SECONDS (default 20) over
  *    random waiters, then queue.enter at BENCH_ENTER_RATE/s (default 1,500) by new users.
@@ -154,7 +154,7 @@ async function main() {
     // 2. The API in its own process.
     const api = await startApi({
       // BENCH_FAST_PATH=0 measures queue.status through the full tRPC handler instead of the lean route.
-      QUEUE_STATUS_FAST_PATH: process.env.BENCH_FAST_PATH === '0' ? 'off' : 'on',
+      FAST_PATHS: process.env.BENCH_FAST_PATH === '0' ? 'off' : 'on',
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,

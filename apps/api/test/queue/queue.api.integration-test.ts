@@ -109,7 +109,7 @@ beforeAll(async () => {
     QUEUE_ADMIT_PER_TICK: '1',
   });
   container = createContainer(env);
-  app = await buildServer(container, { queueStatusFastPath: false });
+  app = await buildServer(container, { fastPaths: false });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/test-trpc',
     trpcOptions: {
@@ -127,7 +127,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}/trpc`;
   probe = `http://127.0.0.1:${port}/test-trpc`;
   // The same product with the lean queue.status route in front of tRPC.
-  fastApp = await buildServer(container, { queueStatusFastPath: true });
+  fastApp = await buildServer(container, { fastPaths: true });
   await fastApp.listen({ port: 0, host: '127.0.0.1' });
   const fastAddress = fastApp.server.address();
   fast = `http://127.0.0.1:${typeof fastAddress === 'object' && fastAddress ? fastAddress.port : 0}/trpc`;
