@@ -7,6 +7,7 @@ import {
   createInngest,
   createPaymentReconcilerFunction,
   createPaymentSagaFunction,
+  createSaleNotificationFunction,
   createWorkflows,
   createWorkflowTestFunctions,
   type Db,
@@ -33,6 +34,7 @@ import {
   createHoldSeat,
   createListMyReservations,
   createNotifyBooking,
+  createNotifySale,
   createPaymentSaga,
   createReconcilePayments,
   createReleaseHold,
@@ -152,9 +154,10 @@ export function createContainer(env: Env): Container {
   // After a seat changes state: the catalog's eviction hook (this process's memory, Redis, and the
   // catalog/section.changed event for the eviction function).
   const seatChanges: SeatChangeListener = { seatChanged: (change) => catalog.eviction.onSeatChanged(change) };
-  const notifyBooking = createNotifyBooking({
-    notifier: env.NOTIFY_WEBHOOK_URL ? new WebhookBookingNotifier(env.NOTIFY_WEBHOOK_URL) : new LogBookingNotifier(),
-  });
+  const notifier = env.NOTIFY_WEBHOOK_URL
+    ? new WebhookBookingNotifier(env.NOTIFY_WEBHOOK_URL)
+    : new LogBookingNotifier();
+  const notifyBooking = createNotifyBooking({ notifier });
   const holdDeps = { reservations: reservationRepository, clock: systemClock, events, seatChanges };
   const reservation = {
     repository: reservationRepository,
@@ -182,6 +185,7 @@ export function createContainer(env: Env): Container {
     createHoldExpiryFunction(inngest, reservation),
     createHoldReconcilerFunction(inngest, reservation),
     ...(env.NOTIFY_MODE === 'async' ? [createBookingNotificationFunction(inngest, { notifyBooking })] : []),
+    createSaleNotificationFunction(inngest, { notifySale: createNotifySale({ notifier }) }),
   );
 
   // --- wallet + payment saga: debit -> gateway -> confirm seat -> complete, compensated (docs/payments.md) ---

@@ -1,4 +1,4 @@
-import type { NotifyBooking } from '@concert/domain';
+import type { NotifyBooking, NotifySale } from '@concert/domain';
 import type { AppInngest } from '../inngest/client';
 import { parseEventData } from '../inngest/events';
 
@@ -13,6 +13,18 @@ export function createBookingNotificationFunction(inngest: AppInngest, deps: { n
       const held = parseEventData('reservation/seat.held', event.data);
       await step.run('post-webhook', () => deps.notifyBooking(held));
       return { notified: held.reservationId };
+    },
+  );
+}
+
+/** `payment/completed` -> one "seat sold" notice, with the same retries and the same isolation as above. */
+export function createSaleNotificationFunction(inngest: AppInngest, deps: { notifySale: NotifySale }) {
+  return inngest.createFunction(
+    { id: 'notify-booking-sold', retries: 5, triggers: [{ event: 'payment/completed' }] },
+    async ({ event, step }) => {
+      const sold = parseEventData('payment/completed', event.data);
+      await step.run('post-webhook', () => deps.notifySale(sold));
+      return { notified: sold.paymentId };
     },
   );
 }

@@ -1,10 +1,13 @@
 import type { ExpireOutcome, NotificationMessage } from '@concert/domain';
-import { createNotifyBooking } from '@concert/domain';
+import { createNotifyBooking, createNotifySale } from '@concert/domain';
 import { InngestTestEngine } from '@inngest/test';
 import { describe, expect, it } from 'vitest';
 import { createInngest } from '../inngest/client';
 import { LocalInngestTransport } from '../inngest/local-runner/transport';
-import { createBookingNotificationFunction } from '../notify/booking-notification.function';
+import {
+  createBookingNotificationFunction,
+  createSaleNotificationFunction,
+} from '../notify/booking-notification.function';
 import { createHoldExpiryFunction, createHoldReconcilerFunction } from './hold-expiry.function';
 
 const inngest = createInngest({ mode: 'local', fetch: new LocalInngestTransport().fetch });
@@ -86,5 +89,43 @@ describe('reservation workflow functions', () => {
     }).execute();
     expect(bad.error).toBeTruthy();
     expect(fn.opts).toMatchObject({ retries: 5 });
+  });
+
+  it('sale notice: posts one message per completed payment, and fails (to be retried) when the webhook does', async () => {
+    const sent: NotificationMessage[] = [];
+    let failing = false;
+    const notifySale = createNotifySale({
+      notifier: {
+        send: async (m) => {
+          if (failing) throw new Error('webhook 500');
+          sent.push(m);
+        },
+      },
+    });
+    const fn = createSaleNotificationFunction(inngest, { notifySale });
+    const completed = {
+      paymentId: 5,
+      userId: 7,
+      reservationId: 42,
+      concertId: 2,
+      scheduleId: 9,
+      sectionId: 10,
+      seatId: 3,
+      amount: 150_000,
+      completedAt: '2026-12-01T10:01:00.000Z',
+    };
+    const ok = await new InngestTestEngine({
+      function: fn,
+      events: [{ name: 'payment/completed', data: completed }],
+    }).execute();
+    expect(ok.result).toEqual({ notified: 5 });
+    expect(sent.map((m) => m.text)).toEqual([expect.stringContaining('Seat 3 sold (payment #5, reservation #42')]);
+    failing = true;
+    const bad = await new InngestTestEngine({
+      function: fn,
+      events: [{ name: 'payment/completed', data: completed }],
+    }).execute();
+    expect(bad.error).toBeTruthy();
+    expect(fn.opts).toMatchObject({ retries: 5, triggers: [{ event: 'payment/completed' }] });
   });
 });
