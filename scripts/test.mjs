@@ -2,6 +2,7 @@
 // `npm test`: every check and every test, in the order that fails fastest. Ends with "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const only = process.argv.slice(2); // e.g. `npm test -- vitest` runs one stage
 const reportDir = 'test-results';
@@ -50,10 +51,11 @@ if (!only.length || only.includes('vitest')) {
 
 // End-to-end tests in real Chromium.
 const e2eOk = run('e2e', 'npx', ['playwright', 'test', '--config', 'apps/web/playwright.config.ts'], {
-  PLAYWRIGHT_JSON_OUTPUT_NAME: `${reportDir}/playwright.json`,
+  // Resolved against the config's folder otherwise: give it an absolute path.
+  PLAYWRIGHT_JSON_OUTPUT_NAME: resolve(reportDir, 'playwright.json'),
 });
 if (!only.length || only.includes('e2e')) {
-  const counted = countPlaywright(`${reportDir}/playwright.json`);
+  const counted = countPlaywright(resolve(reportDir, 'playwright.json'));
   if (!e2eOk && counted.failed === 0) failed += 1;
 }
 
