@@ -6,13 +6,14 @@ import type { Container } from './container';
 import { registerQueueStatusFastPath } from './queue/queue-status.route';
 import { type AppRouter, appRouter } from './trpc/app.router';
 import type { Context } from './trpc/trpc';
+import { headerValue } from './trpc/trpc-fallback';
 
-/** Builds the HTTP host: /health, /ready, /metrics, /trpc, /api/inngest. Listening is the caller's business. */
 export interface ServerOptions {
   /** Serve the hot GETs (queue.status, catalog reads) by lean routes (default: FAST_PATHS). */
   readonly fastPaths?: boolean;
 }
 
+/** Builds the HTTP host: /health, /ready, /metrics, /trpc, /api/inngest. Listening is the caller's business. */
 export async function buildServer(container: Container, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: container.env.LOG_LEVEL === 'silent' ? false : { level: container.env.LOG_LEVEL },
@@ -105,10 +106,6 @@ export async function buildServer(container: Container, options: ServerOptions =
   }
 
   return app;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

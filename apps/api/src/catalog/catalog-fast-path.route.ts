@@ -1,13 +1,13 @@
 import { type DomainCode, DomainError, type Result } from '@concert/domain';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { getErrorShape, getHTTPStatusCodeFromError, TRPCError } from '@trpc/server/unstable-core-do-not-import';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Container } from '../container';
 import { appRouter } from '../trpc/app.router';
 import { ERROR_MAPPING } from '../trpc/error-mapping';
 import { catalogInputs, datesToWire } from '../trpc/routers/catalog.router';
 import type { Context } from '../trpc/trpc';
+import { viaTrpc } from '../trpc/trpc-fallback';
 
 type Failure = { code: DomainCode; message?: string };
 
@@ -75,22 +75,4 @@ export function registerCatalogFastPaths(app: FastifyInstance, container: Contai
       }
     });
   }
-}
-
-async function viaTrpc(req: FastifyRequest, reply: FastifyReply, ctx: Context) {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const res = await fetchRequestHandler({
-    endpoint: '/trpc',
-    req: new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: 'GET', headers }),
-    router: appRouter,
-    createContext: () => ctx,
-  });
-  reply.code(res.status);
-  res.headers.forEach((value, name) => {
-    reply.header(name, value);
-  });
-  return reply.send(await res.text());
 }

@@ -1,11 +1,11 @@
 import { DomainError } from '@concert/domain';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { getErrorShape, getHTTPStatusCodeFromError, TRPCError } from '@trpc/server/unstable-core-do-not-import';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Container } from '../container';
 import { appRouter } from '../trpc/app.router';
 import { ERROR_MAPPING } from '../trpc/error-mapping';
 import type { Context } from '../trpc/trpc';
+import { headerValue, viaTrpc } from '../trpc/trpc-fallback';
 
 const PATH = 'queue.status';
 
@@ -51,26 +51,4 @@ export function registerQueueStatusFastPath(app: FastifyInstance, container: Con
       return viaTrpc(req, reply, ctx);
     }
   });
-}
-
-async function viaTrpc(req: FastifyRequest, reply: FastifyReply, ctx: Context) {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const res = await fetchRequestHandler({
-    endpoint: '/trpc',
-    req: new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: 'GET', headers }),
-    router: appRouter,
-    createContext: () => ctx,
-  });
-  reply.code(res.status);
-  res.headers.forEach((value, name) => {
-    reply.header(name, value);
-  });
-  return reply.send(await res.text());
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
