@@ -1,3 +1,4 @@
+import { PAYMENT_FAILURE_REASONS } from '@concert/domain';
 import { NonRetriableError } from 'inngest';
 import { z } from 'zod';
 
@@ -5,60 +6,32 @@ import { z } from 'zod';
  * Every event of the product, with its payload schema. Payloads are checked on send and on receive.
  * Add new events here (one place), named `<context>/<thing>.<past-tense verb>`.
  */
+const id = z.number().int().positive();
+const won = z.number().int().nonnegative();
+/** Where a reservation sits: every reservation event carries it, and section eviction needs no more. */
+const reservationRef = z.object({
+  reservationId: id,
+  userId: id,
+  seatId: id,
+  scheduleId: id,
+  sectionId: id,
+  concertId: id,
+});
+
 export const EVENT_SCHEMAS = {
   'workflow/tickers.kick': z.object({ reason: z.string().max(100) }),
-  'catalog/section.changed': z.object({
-    scheduleId: z.number().int().positive(),
-    sectionId: z.number().int().positive(),
-  }),
-  'reservation/seat.held': z.object({
-    reservationId: z.number().int().positive(),
-    userId: z.number().int().positive(),
-    seatId: z.number().int().positive(),
-    scheduleId: z.number().int().positive(),
-    sectionId: z.number().int().positive(),
-    concertId: z.number().int().positive(),
-    amount: z.number().int().nonnegative(),
-    expiresAt: z.iso.datetime(),
-  }),
-  'reservation/hold.released': z.object({
-    reservationId: z.number().int().positive(),
-    userId: z.number().int().positive(),
-    seatId: z.number().int().positive(),
-    scheduleId: z.number().int().positive(),
-    sectionId: z.number().int().positive(),
-    concertId: z.number().int().positive(),
-  }),
-  'reservation/hold.expired': z.object({
-    reservationId: z.number().int().positive(),
-    userId: z.number().int().positive(),
-    seatId: z.number().int().positive(),
-    scheduleId: z.number().int().positive(),
-    sectionId: z.number().int().positive(),
-    concertId: z.number().int().positive(),
-  }),
+  'catalog/section.changed': z.object({ scheduleId: id, sectionId: id }),
+  'reservation/seat.held': reservationRef.extend({ amount: won, expiresAt: z.iso.datetime() }),
+  'reservation/hold.released': reservationRef,
+  'reservation/hold.expired': reservationRef,
   // Payment saga (packages/adapters/src/payment): requested by payment.pay, completed/failed when it ends.
-  'payment/requested': z.object({
-    paymentId: z.number().int().positive(),
-    userId: z.number().int().positive(),
-    reservationId: z.number().int().positive(),
-  }),
-  'payment/completed': z.object({
-    paymentId: z.number().int().positive(),
-    userId: z.number().int().positive(),
-    reservationId: z.number().int().positive(),
-    concertId: z.number().int().positive(),
-    scheduleId: z.number().int().positive(),
-    sectionId: z.number().int().positive(),
-    seatId: z.number().int().positive(),
-    amount: z.number().int().nonnegative(),
-    completedAt: z.iso.datetime(),
-  }),
+  'payment/requested': z.object({ paymentId: id, userId: id, reservationId: id }),
+  'payment/completed': reservationRef.extend({ paymentId: id, amount: won, completedAt: z.iso.datetime() }),
   'payment/failed': z.object({
-    paymentId: z.number().int().positive(),
-    userId: z.number().int().positive(),
-    reservationId: z.number().int().positive(),
-    failureReason: z.enum(['INSUFFICIENT_BALANCE', 'HOLD_EXPIRED', 'GATEWAY_DECLINED', 'GATEWAY_UNAVAILABLE']),
+    paymentId: id,
+    userId: id,
+    reservationId: id,
+    failureReason: z.enum(PAYMENT_FAILURE_REASONS),
   }),
 } as const;
 
