@@ -16,7 +16,7 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { HmacQueuePassTokens, RedisQueueStore } from '@concert/adapters';
-import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
+import { createTestDatabase, createTestRedis, insertSmallConcert } from '@concert/adapters/testing';
 import { SessionTokens } from '../../src/auth/session-tokens';
 import { startApi } from '../api-harness';
 
@@ -108,36 +108,12 @@ async function main() {
   const redis = await createTestRedis('bench_queue');
   const stops: Array<() => Promise<void>> = [];
   try {
-    const concert = await db.db
-      .insertInto('concerts')
-      .values({ title: 'Bench', artist: 'A', venue: 'V', first_date: null, last_date: null })
-      .executeTakeFirstOrThrow();
-    const concertId = Number(concert.insertId);
+    // A seat left, so the concert is not sold out (the tick would otherwise stop admission and answer SOLD_OUT).
+    const { concertId } = await insertSmallConcert(db.db, { title: 'Bench' });
 
     const store = new RedisQueueStore(redis.redis);
     const passTokens = new HmacQueuePassTokens(SECRET);
     const sessions = new SessionTokens(SECRET, 3_600);
-    // Seats left, so the concert is not sold out (the tick would otherwise stop admission and answer SOLD_OUT).
-    const schedule = await db.db
-      .insertInto('schedules')
-      .values({ concert_id: concertId, starts_at: new Date('2027-01-01T19:00:00Z') })
-      .executeTakeFirstOrThrow();
-    const section = await db.db
-      .insertInto('sections')
-      .values({ schedule_id: Number(schedule.insertId), name: 'R', price: 1000, total_seats: 1 })
-      .executeTakeFirstOrThrow();
-    await db.db
-      .insertInto('seats')
-      .values({
-        schedule_id: Number(schedule.insertId),
-        section_id: Number(section.insertId),
-        row_label: 'A',
-        number: 1,
-        status: 'AVAILABLE',
-        holder_id: null,
-        held_until: null,
-      })
-      .execute();
 
     // Sessions first (slow: 100,000 JWTs), so the line is filled just before the API is measured and the
     // waiters' abandonment deadlines (they have not polled yet) are still ahead.

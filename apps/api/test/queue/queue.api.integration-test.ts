@@ -1,4 +1,10 @@
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  insertSmallConcert,
+  type TestDatabase,
+  type TestRedis,
+} from '@concert/adapters/testing';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,33 +73,7 @@ beforeAll(async () => {
     ['Other', 'AVAILABLE'],
     ['Gone', 'SOLD'],
   ] as const) {
-    const c = await db.db
-      .insertInto('concerts')
-      .values({ title, artist: 'A', venue: 'V', first_date: null, last_date: null })
-      .executeTakeFirstOrThrow();
-    const concertId = Number(c.insertId);
-    const s = await db.db
-      .insertInto('schedules')
-      .values({ concert_id: concertId, starts_at: new Date('2027-01-01T19:00:00Z') })
-      .executeTakeFirstOrThrow();
-    const sec = await db.db
-      .insertInto('sections')
-      .values({ schedule_id: Number(s.insertId), name: 'R', price: 1000, total_seats: 2 })
-      .executeTakeFirstOrThrow();
-    await db.db
-      .insertInto('seats')
-      .values(
-        [1, 2].map((n) => ({
-          schedule_id: Number(s.insertId),
-          section_id: Number(sec.insertId),
-          row_label: 'A',
-          number: n,
-          status: seatStatus,
-          holder_id: null,
-          held_until: null,
-        })),
-      )
-      .execute();
+    const { concertId } = await insertSmallConcert(db.db, { title, seats: 2, status: seatStatus });
     ids.push(concertId);
   }
   concerts = { open: ids[0]!, other: ids[1]!, soldOut: ids[2]! };

@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { queueKeys, RedisQueueStore } from '@concert/adapters';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  insertSmallConcert,
+  type TestDatabase,
+  type TestRedis,
+} from '@concert/adapters/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -17,31 +23,7 @@ let concertId: number;
 beforeAll(async () => {
   db = await createTestDatabase('queue_two_process');
   redis = await createTestRedis('queue_two_process');
-  const c = await db.db
-    .insertInto('concerts')
-    .values({ title: 'Race', artist: 'A', venue: 'V', first_date: null, last_date: null })
-    .executeTakeFirstOrThrow();
-  concertId = Number(c.insertId);
-  const s = await db.db
-    .insertInto('schedules')
-    .values({ concert_id: concertId, starts_at: new Date('2027-01-01T19:00:00Z') })
-    .executeTakeFirstOrThrow();
-  const sec = await db.db
-    .insertInto('sections')
-    .values({ schedule_id: Number(s.insertId), name: 'R', price: 1000, total_seats: 1 })
-    .executeTakeFirstOrThrow();
-  await db.db
-    .insertInto('seats')
-    .values({
-      schedule_id: Number(s.insertId),
-      section_id: Number(sec.insertId),
-      row_label: 'A',
-      number: 1,
-      status: 'AVAILABLE',
-      holder_id: null,
-      held_until: null,
-    })
-    .execute();
+  ({ concertId } = await insertSmallConcert(db.db, { title: 'Race' }));
 });
 
 afterAll(async () => {

@@ -58,3 +58,44 @@ export async function createTestRedis(name: string): Promise<TestRedis> {
     },
   };
 }
+
+/**
+ * A concert with one date and one section of `seats` seats (all in `status`), for tests that need a concert the
+ * queue and holds can work with but do not care about the catalog's shape. Returns the ids it created.
+ */
+export async function insertSmallConcert(
+  db: Db,
+  options: { title?: string; seats?: number; status?: 'AVAILABLE' | 'HELD' | 'SOLD' } = {},
+): Promise<{ concertId: number; scheduleId: number; sectionId: number }> {
+  const seats = options.seats ?? 1;
+  const concert = await db
+    .insertInto('concerts')
+    .values({ title: options.title ?? 'Test concert', artist: 'A', venue: 'V', first_date: null, last_date: null })
+    .executeTakeFirstOrThrow();
+  const concertId = Number(concert.insertId);
+  const schedule = await db
+    .insertInto('schedules')
+    .values({ concert_id: concertId, starts_at: new Date('2027-01-01T19:00:00Z') })
+    .executeTakeFirstOrThrow();
+  const scheduleId = Number(schedule.insertId);
+  const section = await db
+    .insertInto('sections')
+    .values({ schedule_id: scheduleId, name: 'R', price: 1000, total_seats: seats })
+    .executeTakeFirstOrThrow();
+  const sectionId = Number(section.insertId);
+  await db
+    .insertInto('seats')
+    .values(
+      Array.from({ length: seats }, (_, i) => ({
+        schedule_id: scheduleId,
+        section_id: sectionId,
+        row_label: 'A',
+        number: i + 1,
+        status: options.status ?? 'AVAILABLE',
+        holder_id: null,
+        held_until: null,
+      })),
+    )
+    .execute();
+  return { concertId, scheduleId, sectionId };
+}
