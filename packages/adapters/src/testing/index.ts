@@ -30,6 +30,21 @@ export async function createTestDatabase(name: string): Promise<TestDatabase> {
   };
 }
 
+/** Deletes every key under `prefix` (SCAN, not KEYS, so a large Redis is never blocked). */
+export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const raw = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await raw.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    raw.disconnect();
+  }
+}
+
 export interface TestRedis {
   readonly url: string;
   readonly prefix: string;
@@ -46,14 +61,7 @@ export async function createTestRedis(name: string): Promise<TestRedis> {
     prefix,
     redis,
     async destroy() {
-      const raw = new Redis(TEST_REDIS);
-      let cursor = '0';
-      do {
-        const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await raw.del(...keys);
-      } while (cursor !== '0');
-      raw.disconnect();
+      await deleteKeysWithPrefix(TEST_REDIS, prefix);
       redis.disconnect();
     },
   };

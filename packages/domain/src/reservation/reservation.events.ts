@@ -25,31 +25,24 @@ export type HoldEndedData = Omit<SeatHeldData, 'amount' | 'expiresAt'>;
 export function seatHeld(r: Reservation): DomainEvent<typeof RESERVATION_EVENTS.held, SeatHeldData> {
   return {
     name: RESERVATION_EVENTS.held,
-    data: {
-      reservationId: r.reservationId,
-      userId: r.userId,
-      seatId: r.seatId,
-      scheduleId: r.scheduleId,
-      sectionId: r.sectionId,
-      concertId: r.concertId,
-      amount: r.amount,
-      expiresAt: r.expiresAt.toISOString(),
-    },
+    data: { ...reservationRef(r), amount: r.amount, expiresAt: r.expiresAt.toISOString() },
+  };
+}
+
+/** The ids every reservation event carries. */
+function reservationRef(r: Reservation): HoldEndedData {
+  return {
+    reservationId: r.reservationId,
+    userId: r.userId,
+    seatId: r.seatId,
+    scheduleId: r.scheduleId,
+    sectionId: r.sectionId,
+    concertId: r.concertId,
   };
 }
 
 function holdEnded<N extends string>(name: N, r: Reservation): DomainEvent<N, HoldEndedData> {
-  return {
-    name,
-    data: {
-      reservationId: r.reservationId,
-      userId: r.userId,
-      seatId: r.seatId,
-      scheduleId: r.scheduleId,
-      sectionId: r.sectionId,
-      concertId: r.concertId,
-    },
-  };
+  return { name, data: reservationRef(r) };
 }
 
 export const holdReleased = (r: Reservation) => holdEnded(RESERVATION_EVENTS.released, r);

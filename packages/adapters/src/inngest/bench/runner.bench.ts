@@ -12,6 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { deleteKeysWithPrefix } from '../../testing';
 import { createInngest } from '../client';
 import { LocalInngestTransport } from '../local-runner/transport';
 import { createWorkflows } from '../workflows';
@@ -91,14 +92,7 @@ async function bench(checkpointing: boolean) {
   loop.disable();
   await workflows.stop();
 
-  const raw = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await raw.del(...keys);
-  } while (cursor !== '0');
-  raw.disconnect();
+  await deleteKeysWithPrefix(REDIS_URL, prefix);
   redis.disconnect();
 
   const steps = RUNS * STEPS;
