@@ -67,8 +67,11 @@ describe('local runner', () => {
     });
     // retries: 1 => two charge attempts, then compensation in order.
     expect(log).toEqual(['reserved', 'charge-attempt', 'charge-attempt', 'released', 'notified']);
-    const runs = await workflows.listRuns(100);
-    expect(runs.find((r) => r.functionId.endsWith('test-saga'))?.status).toBe('completed');
+    // The last step's side effect lands before the runner records the run's end: wait for the record.
+    await until('saga run completed', async () => {
+      const runs = await workflows.listRuns(100);
+      return runs.find((r) => r.functionId.endsWith('test-saga'))?.status === 'completed';
+    });
   });
 
   it('sleeps (sleepUntil 200 ms) and resumes', async () => {
