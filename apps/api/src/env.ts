@@ -9,6 +9,8 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   API_PORT: int(3001, 0, 65535),
   API_HOST: z.string().default('127.0.0.1'),
+  /** API processes sharing the port (node:cluster); 1 = this process serves alone. */
+  API_WORKERS: int(1, 1, 16),
   DATABASE_URL: z
     .string()
     .regex(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_]+$/, 'must look like mysql://user[:password]@host[:port]/database')

@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import { createContainer } from './container';
 import { EnvError, parseEnv } from './env';
 import { buildServer } from './server';
 
 async function main(): Promise<void> {
   const env = parseEnv();
+  if (env.API_WORKERS > 1 && cluster.isPrimary) return supervise(env.API_WORKERS);
   // The Inngest SDK reads the whole process.env on every request it handles; Node's process.env is a slow
   // native object, a plain copy makes that several times cheaper (measured in docs/workflows.md).
   process.env = { ...process.env };
@@ -25,6 +27,32 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/**
+ * API_WORKERS > 1: this process only forks the workers, which share the listening port (node:cluster hands each
+ * new connection to the next worker). Each worker is a complete API with its own workflow runner; they already
+ * coordinate through Redis and MySQL exactly as separate hosts do (cron leases, one consumer group, atomic
+ * scripts), so nothing here is cluster-specific. A worker that dies takes the whole group down: the supervisor
+ * of the host (systemd, Docker, the orchestrator) restarts it, rather than a half-alive group serving on.
+ */
+function supervise(workers: number): void {
+  for (let i = 0; i < workers; i++) cluster.fork();
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    if (!stopping) {
+      console.error(`api worker ${worker.process.pid} exited (${signal ?? code}); stopping the others`);
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(code ?? 1);
+  });
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {

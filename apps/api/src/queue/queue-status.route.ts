@@ -41,7 +41,7 @@ export function registerQueueStatusFastPath(app: FastifyInstance, container: Con
     try {
       const token = ctx.authorization?.startsWith('Bearer ') ? ctx.authorization.slice(7) : undefined;
       if (!token) return sendError(reply, ctx, 'SESSION_INVALID', 'Missing session token');
-      const session = await container.sessions.verify(token);
+      const session = container.sessions.verify(token);
       if (!session) return sendError(reply, ctx, 'SESSION_INVALID', 'Invalid or expired session token');
       const result = await container.queue.status({ userId: session.userId, queueToken: ctx.queueToken });
       if (!result.ok) return sendError(reply, ctx, result.error.code, result.error.message);

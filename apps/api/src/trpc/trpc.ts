@@ -89,7 +89,7 @@ export const publicProcedure = t.procedure.use(dependencyGuard);
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const token = ctx.authorization?.startsWith('Bearer ') ? ctx.authorization.slice(7) : undefined;
   if (!token) return fail('SESSION_INVALID', 'Missing session token');
-  const session = await ctx.container.sessions.verify(token);
+  const session = ctx.container.sessions.verify(token);
   if (!session) return fail('SESSION_INVALID', 'Invalid or expired session token');
   return next({ ctx: { ...ctx, session } });
 });

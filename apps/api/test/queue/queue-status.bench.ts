@@ -8,13 +8,13 @@
  * 2. The API started as its own process (apps/api/test/api-harness.ts), with the lean queue.status route
  *    (BENCH_FAST_PATH=0: through the full tRPC handler instead, FAST_PATHS=off).
  * 3. 100,000 waiters put in line directly through RedisQueueStore (the same Lua the API runs).
- * 4. Warm-up, then queue.status at BENCH_STATUS_RATE/s (default 3,000) for BENCH_SECONDS (default 20) over
- *    random waiters, then queue.enter at BENCH_ENTER_RATE/s (default 1,500) by new users.
+ * 4. Warm-up, then queue.status at BENCH_STATUS_RATE/s (default 3,000) for BENCH_SECONDS (default 20) by
+ *    waiters taking turns in a shuffled order, then queue.enter at BENCH_ENTER_RATE/s (default 1,500) by new users.
  * Latency is measured from each request's scheduled start (no coordinated omission), keep-alive HTTP/1.1.
  */
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { HmacQueuePassTokens, RedisQueueStore } from '@concert/adapters';
 import { createTestDatabase, createTestRedis, insertSmallConcert } from '@concert/adapters/testing';
 import { SessionTokens } from '../../src/auth/session-tokens';
@@ -54,34 +54,36 @@ async function openModel(rate: number, seconds: number, make: (i: number) => () 
   const statuses = new Map<number, number>();
   let errors = 0;
   let sent = 0;
-  const inFlight: Promise<void>[] = [];
+  let done = 0;
   const start = performance.now();
+  // A counter, not an array of 60,000 promises: the generator's own heap (and GC pauses) must stay small, or its
+  // stalls show up as server latency.
   await new Promise<void>((finished) => {
+    const settle = (scheduled: number) => {
+      latencies.push(performance.now() - scheduled);
+      if (++done === total) finished();
+    };
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
       while (sent < due) {
         const scheduled = start + (sent * 1000) / rate;
         const call = make(sent);
         sent++;
-        inFlight.push(
-          call()
-            .then((status) => {
-              statuses.set(status, (statuses.get(status) ?? 0) + 1);
-              if (status !== 200) errors++;
-            })
-            .catch(() => {
-              errors++;
-            })
-            .finally(() => latencies.push(performance.now() - scheduled)),
+        call().then(
+          (status) => {
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            if (status !== 200) errors++;
+            settle(scheduled);
+          },
+          () => {
+            errors++;
+            settle(scheduled);
+          },
         );
       }
-      if (sent >= total) {
-        clearInterval(timer);
-        finished();
-      }
+      if (sent >= total) clearInterval(timer);
     }, 1);
   });
-  await Promise.all(inFlight);
   return { latencies, statuses, errors, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -141,26 +143,40 @@ async function main() {
 
     // 3. 100,000 waiters, straight into Redis through the store.
     const t1 = performance.now();
-    const statusHeaders: Array<Record<string, string>> = [];
+    // Flat arrays of strings, one header object per request: 100,000 long-lived objects would make the generator's
+    // major GCs long enough to show up as latency.
+    const authorizations: string[] = [];
+    const passes: string[] = [];
     for (let from = 1; from <= WAITING; from += 5_000) {
       const ids = Array.from({ length: Math.min(5_000, WAITING - from + 1) }, (_, i) => from + i);
       const outs = await Promise.all(ids.map((u) => store.enter(concertId, u, Date.now())));
       for (const [i, out] of outs.entries()) {
         if (out.kind !== 'WAITING') throw new Error(`unexpected ${out.kind}`);
         const userId = ids[i]!;
-        statusHeaders.push({
-          authorization: `Bearer ${sessionTokens[userId - 1]!}`,
-          'x-queue-token': passTokens.sign({ concertId, userId, seq: out.seq }),
-        });
+        authorizations.push(`Bearer ${sessionTokens[userId - 1]!}`);
+        passes.push(passTokens.sign({ concertId, userId, seq: out.seq }));
       }
     }
+    sessionTokens.length = 0; // copied into `authorizations`
     console.log(`put ${WAITING} waiters in line in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const statusUrl = new URL(`${api.url}/trpc/queue.status`);
     const enterUrl = new URL(`${api.url}/trpc/queue.enter`);
     // Pollers are drawn from the first BENCH_POLLERS waiters' passes spread over the whole line (default: all).
-    const pollers = Math.min(statusHeaders.length, Number(process.env.BENCH_POLLERS ?? statusHeaders.length));
-    const stride = statusHeaders.length / pollers;
-    const pick = () => statusHeaders[Math.floor(Math.floor(Math.random() * pollers) * stride)]!;
+    const pollers = Math.min(passes.length, Number(process.env.BENCH_POLLERS ?? passes.length));
+    const stride = passes.length / pollers;
+    // Pollers take turns in a shuffled order, so each one polls once per round (100,000 pollers at 3,000/s: every
+    // ~33 s), as clients that honour pollAfterMs do; uniform draws would make some poll twice in a second and
+    // measure the rate limiter (429) instead of the status path.
+    const order = Array.from({ length: pollers }, (_, i) => Math.floor(i * stride));
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    let turn = 0;
+    const pick = () => {
+      const i = order[turn++ % order.length]!;
+      return { authorization: authorizations[i]!, 'x-queue-token': passes[i]! };
+    };
 
     // 4. Warm-up (JIT, connection pool, script cache), then the measured runs.
     await openModel(1_000, 3, () => () => send(statusUrl, 'GET', pick()));
@@ -174,11 +190,21 @@ async function main() {
       `  API process CPU per GET /health: ${(((cpuH1 - cpuH0) * 1e6) / health.latencies.length).toFixed(0)} µs`,
     );
     const cpu0 = await apiCpuSeconds(api.url);
+    const own0 = process.cpuUsage();
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
     const status = await openModel(STATUS_RATE, SECONDS, () => () => send(statusUrl, 'GET', pick()));
+    lag.disable();
+    const own1 = process.cpuUsage(own0);
+    // The generator shares the machine: its own stalls would read as server latency, so they are shown.
+    console.log(
+      `  load generator event-loop delay p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms max ${(lag.max / 1e6).toFixed(1)} ms`,
+    );
     const cpu1 = await apiCpuSeconds(api.url);
     console.log(report('queue.status', STATUS_RATE, status));
     console.log(
-      `  API process CPU per queue.status: ${(((cpu1 - cpu0) * 1e6) / status.latencies.length).toFixed(0)} µs`,
+      `  API process CPU per queue.status: ${(((cpu1 - cpu0) * 1e6) / status.latencies.length).toFixed(0)} µs` +
+        ` (this load generator: ${((own1.user + own1.system) / status.latencies.length).toFixed(0)} µs)`,
     );
 
     let next = 0;

@@ -266,7 +266,8 @@ export class LocalRunner implements LocalInngestApi {
       for (const config of functionConfigs(fn, this.options.inngest.id)) this.fns.set(config.id, config);
     }
     await this.ensureGroup();
-    this.reader = this.redis.duplicate();
+    // Its own connection for the blocking read, never auto-pipelined behind (or ahead of) other commands.
+    this.reader = this.redis.duplicate({ enableAutoPipelining: false });
     this.running = true;
     this.loops.push(this.eventLoop(), this.runLoop());
     this.timers.push(setInterval(() => void this.cronTick().catch((e) => this.log('cron tick failed', e)), 1_000));
