@@ -3,13 +3,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { registerCatalogFastPaths } from './catalog/catalog-fast-path.route';
 import type { Container } from './container';
-import { registerQueueStatusFastPath } from './queue/queue-status.route';
+import { registerQueueFastPaths } from './queue/queue-fast-path.route';
 import { type AppRouter, appRouter } from './trpc/app.router';
 import type { Context } from './trpc/trpc';
 import { headerValue } from './trpc/trpc-fallback';
 
 export interface ServerOptions {
-  /** Serve the hot GETs (queue.status, catalog reads) by lean routes (default: FAST_PATHS). */
+  /** Serve the hot calls (queue.status, queue.enter, catalog reads) by lean routes (default: FAST_PATHS). */
   readonly fastPaths?: boolean;
 }
 
@@ -101,7 +101,7 @@ export async function buildServer(container: Container, options: ServerOptions =
   });
   // The hottest requests skip tRPC's Fetch machinery but answer in the same wire format (docs/queue.md, docs/catalog.md).
   if (options.fastPaths ?? container.env.FAST_PATHS) {
-    registerQueueStatusFastPath(app, container);
+    registerQueueFastPaths(app, container);
     registerCatalogFastPaths(app, container);
   }
 

@@ -1,13 +1,10 @@
-import { type DomainCode, DomainError, type Result } from '@concert/domain';
-import { getErrorShape, getHTTPStatusCodeFromError, TRPCError } from '@trpc/server/unstable-core-do-not-import';
+import type { DomainCode, Result } from '@concert/domain';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Container } from '../container';
-import { appRouter } from '../trpc/app.router';
-import { ERROR_MAPPING } from '../trpc/error-mapping';
 import { catalogInputs, datesToWire } from '../trpc/routers/catalog.router';
 import type { Context } from '../trpc/trpc';
-import { viaTrpc } from '../trpc/trpc-fallback';
+import { sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
 
 type Failure = { code: DomainCode; message?: string };
 
@@ -42,7 +39,6 @@ const ROUTES = {
  * same Fastify instance as the tRPC plugin: static paths win over `/trpc/:path`. Same pattern as queue.status.
  */
 export function registerCatalogFastPaths(app: FastifyInstance, container: Container): void {
-  const config = appRouter._def._config;
   for (const [path, r] of Object.entries(ROUTES) as [string, FastRoute<z.ZodType>][]) {
     app.get(`/trpc/${path}`, async (req, reply) => {
       const ctx: Context = { container, authorization: req.headers.authorization, queueToken: undefined };
@@ -60,16 +56,9 @@ export function registerCatalogFastPaths(app: FastifyInstance, container: Contai
         const result = await r.run(container, parsed.data);
         if (!result.ok) {
           const { code, message = code } = result.error;
-          const error = new TRPCError({ code: ERROR_MAPPING[code], message, cause: new DomainError(code, message) });
-          const shape = getErrorShape({ config, error, type: 'query', path, input: parsed.data, ctx });
-          return reply
-            .code(getHTTPStatusCodeFromError(error))
-            .header('content-type', 'application/json')
-            .send(JSON.stringify({ error: shape }));
+          return sendTrpcError(reply, { ctx, path, type: 'query', input: parsed.data }, code, message);
         }
-        return reply
-          .header('content-type', 'application/json')
-          .send(JSON.stringify({ result: { data: result.value } }));
+        return sendTrpcData(reply, result.value);
       } catch {
         return viaTrpc(req, reply, ctx);
       }

@@ -1,20 +1,32 @@
+import { type DomainCode, DomainError } from '@concert/domain';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { getErrorShape, getHTTPStatusCodeFromError, TRPCError } from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appRouter } from './app.router';
+import { ERROR_MAPPING } from './error-mapping';
 import type { Context } from './trpc';
 
 /**
- * Hands a GET that a lean route (queue.status, catalog reads) chose not to answer itself (batches, invalid
- * input, unexpected failures) to the real tRPC handler, so every edge case behaves exactly as tRPC defines it.
+ * The toolkit of the lean routes (queue.status, queue.enter, catalog reads): they answer the plain form of a hot
+ * procedure themselves, in tRPC's exact wire format, and hand anything else to the real tRPC handler.
  */
-export async function viaTrpc(req: FastifyRequest, reply: FastifyReply, ctx: Context) {
+
+/**
+ * Hands a request that a lean route chose not to answer itself (batches, invalid input, unexpected failures) to
+ * the real tRPC handler, so every edge case behaves exactly as tRPC defines it. `body`: the raw body of a POST.
+ */
+export async function viaTrpc(req: FastifyRequest, reply: FastifyReply, ctx: Context, body?: string) {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const res = await fetchRequestHandler({
     endpoint: '/trpc',
-    req: new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: 'GET', headers }),
+    req: new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, {
+      method: req.method,
+      headers,
+      ...(req.method === 'GET' ? {} : { body: body ?? '' }),
+    }),
     router: appRouter,
     createContext: () => ctx,
   });
@@ -25,7 +37,32 @@ export async function viaTrpc(req: FastifyRequest, reply: FastifyReply, ctx: Con
   return reply.send(await res.text());
 }
 
+/** `{"result":{"data":...}}`, as tRPC answers a successful non-batched call. */
+export function sendTrpcData(reply: FastifyReply, data: unknown) {
+  return reply.header('content-type', 'application/json').send(JSON.stringify({ result: { data } }));
+}
+
+/** A domain failure shaped by the router's own errorFormatter, with the HTTP status tRPC would give it. */
+export function sendTrpcError(
+  reply: FastifyReply,
+  call: { ctx: Context; path: string; type: 'query' | 'mutation'; input: unknown },
+  code: DomainCode,
+  message: string,
+) {
+  const error = new TRPCError({ code: ERROR_MAPPING[code], message, cause: new DomainError(code, message) });
+  const shape = getErrorShape({ config: appRouter._def._config, error, ...call });
+  return reply
+    .code(getHTTPStatusCodeFromError(error))
+    .header('content-type', 'application/json')
+    .send(JSON.stringify({ error: shape }));
+}
+
 /** The first value of a header that may repeat. */
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The session token of `authorization: Bearer <token>`, if any. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
 }

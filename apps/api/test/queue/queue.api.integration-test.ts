@@ -395,4 +395,41 @@ describe('queue over HTTP', () => {
     });
     expect(withoutMessage(limitedFast!.body)).toEqual(withoutMessage(limitedTrpc!.body));
   });
+
+  it('serves queue.enter on the lean route with exactly the tRPC wire format', async () => {
+    const s9 = await session(9);
+    const post = async (origin: string, query: string, headers: Record<string, string>, body: string) => {
+      const res = await fetch(`${origin}/queue.enter${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const noJitter = (body: Record<string, unknown>) =>
+      JSON.parse(JSON.stringify(body).replace(/"pollAfterMs":\d+/g, '"pollAfterMs":0'));
+    const input = (value: unknown) => JSON.stringify(value);
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ['', {}, input({ concertId: concerts.other })],
+      ['', bearer('not.a.jwt'), input({ concertId: concerts.other })],
+      ['', s9, 'not json'],
+      ['', s9, input({ concertId: -1 })],
+      ['', s9, input({ concertId: 'x' })],
+      ['', s9, ''],
+      ['', s9, input({ concertId: 999_999 })],
+      ['', s9, input({ concertId: concerts.soldOut })],
+      // Entering again is idempotent: the same pass and place, whichever route answers.
+      ['', s9, input({ concertId: concerts.other })],
+      ['?batch=1', s9, input({ 0: { concertId: concerts.other } })],
+    ];
+    for (const [query, headers, body] of cases) {
+      const viaFast = await post(fast, query, headers, body);
+      const viaTrpc = await post(base, query, headers, body);
+      expect(viaFast.status, `${query} ${body}`).toBe(viaTrpc.status);
+      expect(noJitter(viaFast.body), `${query} ${body}`).toEqual(noJitter(viaTrpc.body));
+    }
+    const entered = await post(fast, '', s9, input({ concertId: concerts.other }));
+    expect(entered.status).toBe(200);
+    expect((entered.body.result as { data: Entered }).data.status).toBe('WAITING');
+  });
 });

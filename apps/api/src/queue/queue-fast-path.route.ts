@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { Container } from '../container';
+import { queueInputs } from '../trpc/routers/queue.router';
+import type { Context } from '../trpc/trpc';
+import { bearerToken, headerValue, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
+
+/**
+ * Lean routes for the waiting room's two hot calls (PERFORMANCE.md): `GET /trpc/queue.status`, polled by every
+ * waiter, and `POST /trpc/queue.enter`, what a crowd does in the first minute of an on-sale. Same wire format as
+ * the tRPC procedures, byte for byte (success `{"result":{"data":...}}`, errors shaped by the router's own
+ * errorFormatter, same HTTP status), without tRPC's Fetch-API machinery, which measured several times the cost of
+ * the work itself (docs/queue.md). Only the plain form is served here (status: no input or `{}`; enter: a valid
+ * JSON body; no batching); anything else, and any unexpected failure, is handed to the real tRPC handler, so
+ * behaviour never diverges. Register on the same Fastify instance as the tRPC plugin: static paths win over
+ * `/trpc/:path`.
+ */
+export function registerQueueFastPaths(app: FastifyInstance, container: Container): void {
+  const contextOf = (headers: Record<string, string | string[] | undefined>): Context => ({
+    container,
+    authorization: headerValue(headers.authorization),
+    queueToken: headerValue(headers['x-queue-token']),
+  });
+
+  app.get('/trpc/queue.status', async (req, reply) => {
+    const ctx = contextOf(req.headers);
+    const query = req.query as Record<string, unknown>;
+    const plain = query.batch === undefined && (query.input === undefined || query.input === '{}');
+    if (!plain) return viaTrpc(req, reply, ctx);
+    const call = { ctx, path: 'queue.status', type: 'query', input: undefined } as const;
+    try {
+      const token = bearerToken(ctx.authorization);
+      if (!token) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Missing session token');
+      const session = container.sessions.verify(token);
+      if (!session) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Invalid or expired session token');
+      const result = await container.queue.status({ userId: session.userId, queueToken: ctx.queueToken });
+      if (!result.ok) return sendTrpcError(reply, call, result.error.code, result.error.message);
+      return sendTrpcData(reply, result.value);
+    } catch {
+      // Redis down or anything unexpected: the tRPC path maps it (503 DEPENDENCY_UNAVAILABLE, logged 500s).
+      return viaTrpc(req, reply, ctx);
+    }
+  });
+
+  // Its own scope: the body stays a raw string, so a malformed one reaches tRPC unchanged (its PARSE_ERROR, not
+  // Fastify's JSON parser error).
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.post('/trpc/queue.enter', async (req, reply) => {
+      const ctx = contextOf(req.headers);
+      const body = typeof req.body === 'string' ? req.body : '';
+      if ((req.query as Record<string, unknown>).batch !== undefined) return viaTrpc(req, reply, ctx, body);
+      let input: z.output<typeof queueInputs.enter>;
+      try {
+        const parsed = queueInputs.enter.safeParse(JSON.parse(body));
+        if (!parsed.success) return viaTrpc(req, reply, ctx, body);
+        input = parsed.data;
+      } catch {
+        return viaTrpc(req, reply, ctx, body);
+      }
+      const call = { ctx, path: 'queue.enter', type: 'mutation', input } as const;
+      try {
+        const token = bearerToken(ctx.authorization);
+        if (!token) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Missing session token');
+        const session = container.sessions.verify(token);
+        if (!session) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Invalid or expired session token');
+        const result = await container.queue.enter({ userId: session.userId, concertId: input.concertId });
+        if (!result.ok) return sendTrpcError(reply, call, result.error.code, result.error.message);
+        return sendTrpcData(reply, result.value);
+      } catch {
+        // Entering is idempotent (same pass, same place), so tRPC may safely run it again to map the failure.
+        return viaTrpc(req, reply, ctx, body);
+      }
+    });
+  });
+}
