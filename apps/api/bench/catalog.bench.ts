@@ -198,11 +198,31 @@ async function runAgainst(base: string, o: Options, label: string): Promise<stri
   try {
     if (o.prewarm) await prewarm(base, o, agent);
     if (o.warmupS > 0) await phase(base, o, o.warmupS, agent);
+    const before = await apiFigures(base);
     const r = await phase(base, o, o.durationS, agent);
-    return summary(label, r, o, o.durationS);
+    const after = await apiFigures(base);
+    const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+    const tiers = Object.keys(after)
+      .filter((k) => k !== 'cpu')
+      .map((tier) => `${tier}=${delta(tier)}`)
+      .join(' ');
+    // CPU per request is the steadier figure on a shared machine: latency also counts everything else running.
+    const cpu = ` api cpu/request=${((delta('cpu') * 1e6) / r.sent).toFixed(0)}µs`;
+    return `${summary(label, r, o, o.durationS)}${cpu}${tiers ? ` cache reads: ${tiers}` : ''}`;
   } finally {
     agent.destroy();
   }
+}
+
+/** The API's CPU seconds so far (`cpu`) and which cache tier answered how many reads (`catalog_cache_reads_total`). */
+async function apiFigures(base: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const out: Record<string, number> = {
+    cpu: Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN),
+  };
+  for (const m of text.matchAll(/^catalog_cache_reads_total\{tier="(\w+)"\} (\S+)$/gm))
+    out[m[1] as string] = Number(m[2]);
+  return out;
 }
 
 /** The bench's own cache keys go when it ends: nothing is left behind in the shared Redis. */
