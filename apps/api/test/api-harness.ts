@@ -9,6 +9,8 @@ const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 export interface RunningApi {
   /** Origin of the API, e.g. `http://127.0.0.1:40123` (no trailing slash). */
   readonly url: string;
+  /** The process started (tsx), which leads its own process group: every process of this API has it as pgid. */
+  readonly pid: number;
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -60,7 +62,7 @@ export async function startApi(env: Record<string, string>): Promise<RunningApi>
   try {
     const url = await waitForListening(() => output, exited, 60_000);
     await waitForHealth(url, 30_000);
-    return { url, stop };
+    return { url, pid: child.pid ?? 0, stop };
   } catch (error) {
     await stop();
     throw new Error(`API did not start: ${(error as Error).message}\n--- output ---\n${output}`);
