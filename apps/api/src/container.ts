@@ -260,6 +260,7 @@ export function createContainer(env: Env): Container {
     catalog,
     async close() {
       await workflows.stop();
+      catalog.close();
       redis.disconnect();
       await db.destroy();
     },

@@ -31,6 +31,7 @@ describe('parseEnv', () => {
       NOTIFY_MODE: 'async',
       NOTIFY_LATENCY_MS: 200,
       CATALOG_CACHE: 'on',
+      CATALOG_LOCAL_TTL_MS: 30_000,
       INNGEST_MODE: 'local',
     });
     expect(env.ADMIN_TOKEN).toBeUndefined();
@@ -93,6 +94,7 @@ describe('parseEnv', () => {
     ['PAYMENT_GATEWAY_FAILURE_RATE', '1.5'],
     ['NOTIFY_MODE', 'blocking'],
     ['CATALOG_CACHE', 'yes'],
+    ['CATALOG_LOCAL_TTL_MS', '-1'],
     ['INNGEST_MODE', 'cloud'],
     ['NODE_ENV', 'staging'],
   ])('names %s in one line when it is %j', (name, value) => {

@@ -50,6 +50,11 @@ const EnvSchema = z.object({
     .default('on')
     .transform((v) => v === 'on'),
   CATALOG_CACHE: z.enum(['on', 'off']).default('on'),
+  /**
+   * How long a process serves its in-memory catalog copy while it hears evictions over Redis pub/sub (1 s while
+   * it does not); at most the Redis copies' 10 min safety-net TTL. 0 turns the memory tier off.
+   */
+  CATALOG_LOCAL_TTL_MS: int(30_000, 0, 600_000),
   INNGEST_MODE: z.enum(['local', 'server']).default('local'),
   INNGEST_BASE_URL: z.url().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),

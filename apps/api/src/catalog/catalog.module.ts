@@ -42,6 +42,8 @@ export interface CatalogModule {
   readonly eviction: CatalogEviction;
   /** What the `catalog/section.changed` function runs. */
   readonly evictSection: EvictSection;
+  /** Disconnects the cache's eviction subscriber (container.close). */
+  close(): void;
 }
 
 /** The catalog, composed: MySQL reads, the two-tier cache (unless CATALOG_CACHE=off), eviction, metrics. */
@@ -56,12 +58,7 @@ export function createCatalogModule(deps: {
 }): { catalog: CatalogModule; functions: InngestFunction.Any[] } {
   const clock = deps.clock ?? systemClock;
   const mysql = new KyselyCatalogRepository(deps.db);
-  const cached =
-    deps.env.CATALOG_CACHE === 'on'
-      ? new CachingCatalogRepository(mysql, deps.redis, {
-          onInvalid: (key, error) => console.warn(`catalog cache: bad value at ${key}: ${(error as Error).message}`),
-        })
-      : null;
+  const cached = deps.env.CATALOG_CACHE === 'on' ? createCache(deps.env, mysql, deps.redis) : null;
   const repository: CatalogRepository = cached ?? mysql;
   const cache: CatalogCache = cached ?? noCatalogCache;
   const evictSection = createEvictSection({ cache });
@@ -81,6 +78,7 @@ export function createCatalogModule(deps: {
         ),
     }),
     evictSection,
+    close: () => cached?.close(),
   };
   if (cached && deps.metrics) {
     const stats = cached.stats;
@@ -97,4 +95,20 @@ export function createCatalogModule(deps: {
     });
   }
   return { catalog, functions: [createCatalogEvictionFunction(deps.inngest, evictSection)] };
+}
+
+/**
+ * Memory copies live CATALOG_LOCAL_TTL_MS because every process hears every eviction on one pub/sub channel, on
+ * a connection of its own (a subscribed connection can run nothing else).
+ */
+function createCache(env: Env, mysql: CatalogRepository, redis: Redis): CachingCatalogRepository {
+  const subscriber = env.CATALOG_LOCAL_TTL_MS > 0 ? redis.duplicate({ enableAutoPipelining: false }) : undefined;
+  subscriber?.on('error', (error: Error) => console.warn(`catalog cache: eviction subscriber: ${error.message}`));
+  return new CachingCatalogRepository(mysql, redis, {
+    localTtlMs: env.CATALOG_LOCAL_TTL_MS,
+    // keyPrefix does not apply to channels: the prefix keeps deployments sharing a Redis apart.
+    channel: `${env.REDIS_PREFIX}catalog:evictions`,
+    ...(subscriber ? { subscriber } : {}),
+    onInvalid: (key, error) => console.warn(`catalog cache: bad value at ${key}: ${(error as Error).message}`),
+  });
 }

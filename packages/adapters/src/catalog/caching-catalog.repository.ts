@@ -11,7 +11,12 @@ import type {
   Snapshot,
 } from '@concert/domain';
 import type { Redis, Result as RedisResult } from 'ioredis';
-import { ConcertDatesSchema, ScheduleSectionsSchema, SectionSeatsSchema } from './catalog-cache.schema';
+import {
+  CatalogEvictionMessageSchema,
+  ConcertDatesSchema,
+  ScheduleSectionsSchema,
+  SectionSeatsSchema,
+} from './catalog-cache.schema';
 
 /**
  * Redis keys. The part in braces is the Redis Cluster hash tag: every key of one date lives in one slot (so a
@@ -27,8 +32,23 @@ export const catalogKeys = {
 };
 
 export interface CachingCatalogOptions {
-  /** How long this process may serve its in-memory copy without asking Redis (the staleness bound for other processes). */
+  /**
+   * How long this process may serve its in-memory copy without asking Redis while `subscriber` is subscribed to
+   * `channel` (other processes' evictions then drop the copy within ms). Default 30 s.
+   */
   readonly localTtlMs?: number;
+  /**
+   * The in-memory TTL whenever this process may miss evictions (no subscriber, or not subscribed right now): the
+   * staleness bound for other processes' changes. Default 1 s, never more than `localTtlMs`.
+   */
+  readonly fallbackTtlMs?: number;
+  /** Pub/sub channel of evictions: `evictShared` publishes on it. Full name (ioredis' keyPrefix skips channels). */
+  readonly channel?: string;
+  /**
+   * A dedicated connection (subscriber mode blocks other commands) that listens on `channel`; owned from then on:
+   * `close()` disconnects it. Without one, the in-memory TTL is `fallbackTtlMs`.
+   */
+  readonly subscriber?: Redis;
   /** Most in-memory entries; the oldest go first. */
   readonly localMaxEntries?: number;
   /** Safety net for a lost eviction: Redis copies expire after this long whatever happens. */
@@ -95,10 +115,11 @@ declare module 'ioredis' {
 }
 
 /**
- * The catalog read path with two cache tiers in front of MySQL: a small in-process map with a short TTL for the
- * hottest keys, then Redis (JSON, validated on the way back), with single-flight loading so concurrent misses
- * of one key in this process cause one Redis read and at most one MySQL read. Also the eviction side
- * (CatalogCache) of the same keys.
+ * The catalog read path with two cache tiers in front of MySQL: an in-process map (its copies dropped by other
+ * processes' evictions through Redis pub/sub, with a short TTL whenever that channel may be missing messages),
+ * then Redis (JSON, validated on the way back), with single-flight loading so concurrent misses of one key in
+ * this process cause one Redis read and at most one MySQL read. Also the eviction side (CatalogCache) of the
+ * same keys.
  */
 export class CachingCatalogRepository implements CatalogRepository, CatalogCache {
   readonly stats: CatalogCacheStats = { localHits: 0, redisHits: 0, loads: 0 };
@@ -107,21 +128,90 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
   /** schedule -> concert never changes; remembered to find the dates key of an evicted section. */
   private readonly concertOfSchedule = new Map<number, number>();
   private readonly localTtlMs: number;
+  private readonly fallbackTtlMs: number;
   private readonly localMaxEntries: number;
   private readonly redisTtlMs: number;
+  private readonly subscriber: Redis | undefined;
+  private readonly channel: string | undefined;
+  /** Subscribed to the eviction channel right now: only then may memory copies live `localTtlMs`. */
+  private subscribed = false;
 
   constructor(
     private readonly inner: CatalogRepository,
     private readonly redis: Redis,
     private readonly options: CachingCatalogOptions = {},
   ) {
-    this.localTtlMs = options.localTtlMs ?? 1_000;
-    this.localMaxEntries = options.localMaxEntries ?? 10_000;
+    this.localTtlMs = options.localTtlMs ?? 30_000;
+    this.fallbackTtlMs = Math.min(options.fallbackTtlMs ?? 1_000, this.localTtlMs);
+    this.localMaxEntries = options.localMaxEntries ?? 100_000;
     this.redisTtlMs = options.redisTtlMs ?? 10 * 60 * 1000;
+    this.channel = options.channel;
+    this.subscriber = options.subscriber;
     if (typeof (redis as { catalogFill?: unknown }).catalogFill !== 'function') {
       redis.defineCommand('catalogFill', { numberOfKeys: 2, lua: FILL_IF_UNCHANGED });
       redis.defineCommand('catalogEvict', { lua: EVICT });
     }
+    if (this.subscriber) this.listen(this.subscriber);
+  }
+
+  /** True while this process hears other processes' evictions (memory copies then live `localTtlMs`). */
+  get live(): boolean {
+    return this.subscribed;
+  }
+
+  /** Stops listening and disconnects the subscriber; memory copies fall back to the short TTL. */
+  close(): void {
+    const subscriber = this.subscriber;
+    if (!subscriber) return;
+    this.goDeaf();
+    subscriber.removeAllListeners('ready');
+    subscriber.removeAllListeners('message');
+    subscriber.disconnect();
+  }
+
+  /**
+   * Pub/sub is at-most-once: messages sent while not subscribed are lost. So memory is cleared and the TTL falls
+   * back whenever the connection drops, and cleared again on every (re)subscription before the long TTL resumes.
+   */
+  private listen(subscriber: Redis): void {
+    const channel = this.channel;
+    if (!channel) throw new Error('CachingCatalogRepository: a subscriber needs a channel');
+    const subscribe = () => {
+      subscriber.subscribe(channel).then(
+        () => {
+          // A close between the reply and this callback would leave us deaf but "live".
+          if (subscriber.status !== 'ready') return;
+          this.clearLocal();
+          this.subscribed = true;
+        },
+        () => this.goDeaf(),
+      );
+    };
+    subscriber.on('message', (from: string, message: string) => {
+      if (from === channel) this.onEvictionMessage(message);
+    });
+    // 'ready' comes on the first connect and after every reconnect (ioredis' own resubscribe is not observable).
+    subscriber.on('ready', subscribe);
+    for (const event of ['close', 'end', 'error', 'reconnecting']) subscriber.on(event, () => this.goDeaf());
+    if (subscriber.status === 'ready') subscribe();
+  }
+
+  private goDeaf(): void {
+    if (this.subscribed) this.clearLocal();
+    this.subscribed = false;
+  }
+
+  private onEvictionMessage(message: string): void {
+    let ref: { scheduleId: number; sectionId: number; concertId: number | null };
+    try {
+      ref = CatalogEvictionMessageSchema.parse(JSON.parse(message));
+    } catch (error) {
+      // Unknown which keys it meant: forget everything rather than risk serving what it evicted.
+      this.options.onInvalid?.(this.channel ?? '', error);
+      this.clearLocal();
+      return;
+    }
+    this.dropLocal(ref.scheduleId, ref.sectionId, ref.concertId);
   }
 
   /** Concert pages are not cached: a PRIMARY or index range read, and rarely hot. */
@@ -255,13 +345,21 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
           )
         : Promise.resolve(0),
     ]);
+    if (!this.channel) return;
+    // Only after the DEL: a process that drops its copy on this message can only re-read the fresh value.
+    const message = { scheduleId, sectionId, concertId: concert?.concertId ?? null };
+    await this.redis.publish(this.channel, JSON.stringify(message));
   }
 
   async evictLocal(ref: SectionRef): Promise<void> {
-    const { scheduleId, sectionId } = ref;
+    const concert = await this.scheduleRef(ref.scheduleId);
+    this.dropLocal(ref.scheduleId, ref.sectionId, concert?.concertId ?? null);
+  }
+
+  /** Drops the three keys a section's change touches, and marks their loads in flight so they stay out. */
+  private dropLocal(scheduleId: number, sectionId: number, concertId: number | null): void {
     const keys = [catalogKeys.sections(scheduleId), catalogKeys.seats(scheduleId, sectionId)];
-    const concert = await this.scheduleRef(scheduleId);
-    if (concert) keys.push(catalogKeys.dates(concert.concertId));
+    if (concertId !== null) keys.push(catalogKeys.dates(concertId));
     for (const key of keys) {
       this.local.delete(key);
       const flight = this.flights.get(key);
@@ -272,9 +370,10 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
     }
   }
 
-  /** Drops every in-memory entry (tests, and after configuration changes). */
+  /** Drops every in-memory entry, and keeps loads in flight out of memory (they may predate a missed eviction). */
   clearLocal(): void {
     this.local.clear();
+    for (const flight of this.flights.values()) flight.invalidated = true;
     this.flights.clear();
   }
 
@@ -367,7 +466,7 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
   }
 
   private remember(key: string, value: Snapshot, startedAt: number): void {
-    let expiresAt = startedAt + this.localTtlMs;
+    let expiresAt = startedAt + (this.subscribed ? this.localTtlMs : this.fallbackTtlMs);
     if (value.validUntil) expiresAt = Math.min(expiresAt, value.validUntil.getTime());
     if (expiresAt <= Date.now()) return;
     if (this.local.size >= this.localMaxEntries && !this.local.has(key)) {

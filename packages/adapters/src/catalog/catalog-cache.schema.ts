@@ -27,3 +27,10 @@ export const SectionSeatsSchema = z.object({
   seats: z.array(z.object({ seatId: id, sectionId: id, row: z.string(), number: z.number().int(), price: count })),
   validUntil: date.nullable(),
 });
+
+/** What `evictShared` publishes on the eviction channel, checked by every subscriber. */
+export const CatalogEvictionMessageSchema = z.object({
+  scheduleId: id,
+  sectionId: id,
+  concertId: id.nullable(),
+});

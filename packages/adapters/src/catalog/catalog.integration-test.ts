@@ -10,7 +10,7 @@ import {
 } from '@concert/domain';
 import { InngestTestEngine } from '@inngest/test';
 import { CompiledQuery } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database';
 import { createInngest } from '../inngest/client';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../testing';
@@ -471,6 +471,144 @@ describe('CachingCatalogRepository', () => {
     ]);
     const foreign = await seats({ scheduleId: fx.later.scheduleId, sectionId: fx.sooner.c });
     expect(!foreign.ok && foreign.error.code).toBe('SECTION_NOT_FOUND');
+  });
+});
+
+describe('CachingCatalogRepository: memory copies dropped across processes by pub/sub', () => {
+  /** Channels ignore ioredis' keyPrefix, so the test's prefix goes into the name (as the module does). */
+  let channel: string;
+  const open: CachingCatalogRepository[] = [];
+
+  /** A "process": own memory, own subscriber connection, same Redis and database. */
+  function process(options: { localTtlMs?: number; fallbackTtlMs?: number } = {}) {
+    const counting = new CountingCatalogRepository(repo);
+    const subscriber = testRedis.redis.duplicate({ enableAutoPipelining: false });
+    const cached = new CachingCatalogRepository(counting, testRedis.redis, {
+      localTtlMs: 60_000,
+      ...options,
+      channel,
+      subscriber,
+    });
+    open.push(cached);
+    return { counting, subscriber, cached };
+  }
+
+  const seatsOf = async (r: CachingCatalogRepository, sectionId: number, scheduleId = fx.later.scheduleId) =>
+    (await r.sectionSeats(scheduleId, [sectionId], new Date()))[0]?.seats.map((s) => s.seatId);
+
+  beforeEach(async () => {
+    channel = `${testRedis.prefix}catalog:evictions`;
+    const keys = await testRedis.redis.keys(`${testRedis.prefix}*`);
+    if (keys.length) await testRedis.redis.del(...keys.map((k) => k.slice(testRedis.prefix.length)));
+    await setSeat(fx.seats.b1, 'AVAILABLE');
+  });
+
+  afterEach(() => {
+    for (const r of open.splice(0)) r.close();
+  });
+
+  it("an eviction in one process drops another's memory copy within ms; its other keys stay in memory", async () => {
+    const a = process();
+    const b = process();
+    await waitFor(() => a.cached.live && b.cached.live, 2_000);
+    // b warms its memory: the section that will change, its date, another section, another date.
+    expect(await seatsOf(b.cached, fx.later.b)).toContain(fx.seats.b1);
+    const sectionB = async () =>
+      (await b.cached.scheduleSections(fx.later.scheduleId, new Date()))?.sections.find(
+        (s) => s.sectionId === fx.later.b,
+      )?.availableSeats;
+    expect(await sectionB()).toBe(3);
+    await seatsOf(b.cached, fx.later.a);
+    await b.cached.scheduleSections(fx.sooner.scheduleId, new Date());
+    await seatsOf(b.cached, fx.sooner.c, fx.sooner.scheduleId);
+    const loaded = { ...b.counting.calls };
+    expect(await seatsOf(b.cached, fx.later.b)).toContain(fx.seats.b1);
+    expect(b.cached.stats.localHits).toBe(1);
+
+    // Process a changes B-1 and evicts; b is told nothing directly.
+    await setSeat(fx.seats.b1, 'HELD', new Date(Date.now() + 600_000));
+    const evictedAt = Date.now();
+    await a.cached.evictShared({ scheduleId: fx.later.scheduleId, sectionId: fx.later.b });
+    // With a 60 s memory TTL, only the message can make b see the change this soon.
+    let seen: number[] | undefined;
+    const deadline = Date.now() + 1_000;
+    do {
+      seen = await seatsOf(b.cached, fx.later.b);
+      if (!seen?.includes(fx.seats.b1)) break;
+      await new Promise((r) => setTimeout(r, 5));
+    } while (Date.now() < deadline);
+    expect(seen).toEqual([fx.seats.b2, fx.seats.b3]);
+    expect(Date.now() - evictedAt).toBeLessThan(1_000);
+    expect(await sectionB()).toBe(2);
+
+    // b's copies of the other section and the other date were not touched: memory hits, no MySQL.
+    const hits = b.cached.stats.localHits;
+    expect(await seatsOf(b.cached, fx.later.a)).toEqual([fx.seats.a1, fx.seats.a3]);
+    await b.cached.scheduleSections(fx.sooner.scheduleId, new Date());
+    await seatsOf(b.cached, fx.sooner.c, fx.sooner.scheduleId);
+    expect(b.cached.stats.localHits - hits).toBe(3);
+    // MySQL saw exactly the two evicted keys again (nobody refilled Redis in between).
+    expect(b.counting.calls).toEqual({
+      ...loaded,
+      sectionSeats: loaded.sectionSeats + 1,
+      scheduleSections: loaded.scheduleSections + 1,
+    });
+  });
+
+  it('while not subscribed the memory TTL falls back to the short one, and memory is cleared on disconnect', async () => {
+    const b = process({ fallbackTtlMs: 100 });
+    await waitFor(() => b.cached.live, 2_000);
+    await seatsOf(b.cached, fx.later.a);
+    await new Promise((r) => setTimeout(r, 150));
+    await seatsOf(b.cached, fx.later.a);
+    expect(b.cached.stats.localHits).toBe(1); // live: the 60 s TTL
+
+    b.subscriber.disconnect();
+    await waitFor(() => !b.cached.live, 2_000);
+    await seatsOf(b.cached, fx.later.a);
+    expect(b.cached.stats).toMatchObject({ localHits: 1, redisHits: 1 }); // its live-era copy was dropped
+    await seatsOf(b.cached, fx.later.a);
+    expect(b.cached.stats.localHits).toBe(2);
+    await new Promise((r) => setTimeout(r, 150));
+    await seatsOf(b.cached, fx.later.a);
+    expect(b.cached.stats).toMatchObject({ localHits: 2, redisHits: 2 }); // 100 ms fallback TTL
+  });
+
+  it('evictions missed while disconnected are not served after re-subscribing: memory is cleared', async () => {
+    const a = process();
+    // A fallback as long as the live TTL isolates the clear-on-subscribe from the fallback TTL.
+    const b = process({ fallbackTtlMs: 60_000 });
+    await waitFor(() => a.cached.live && b.cached.live, 2_000);
+    b.subscriber.disconnect();
+    await waitFor(() => !b.cached.live, 2_000);
+    expect(await seatsOf(b.cached, fx.later.b)).toContain(fx.seats.b1);
+
+    await setSeat(fx.seats.b1, 'SOLD');
+    await a.cached.evictShared({ scheduleId: fx.later.scheduleId, sectionId: fx.later.b });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await seatsOf(b.cached, fx.later.b)).toContain(fx.seats.b1); // the message went unheard
+
+    await b.subscriber.connect();
+    await waitFor(() => b.cached.live, 2_000);
+    expect(await seatsOf(b.cached, fx.later.b)).toEqual([fx.seats.b2, fx.seats.b3]);
+  });
+
+  it('publishes one message per eviction on the full channel name, with the concert of the date', async () => {
+    const listener = testRedis.redis.duplicate({ enableAutoPipelining: false });
+    try {
+      const got: unknown[] = [];
+      listener.on('message', (from: string, message: string) => got.push([from, JSON.parse(message)]));
+      await listener.subscribe(channel);
+      // A publisher without a subscriber (e.g. only running the eviction function) still publishes.
+      const a = new CachingCatalogRepository(repo, testRedis.redis, { channel });
+      await a.evictShared({ scheduleId: fx.later.scheduleId, sectionId: fx.later.a });
+      await waitFor(() => got.length > 0, 1_000);
+      expect(got).toEqual([
+        [channel, { scheduleId: fx.later.scheduleId, sectionId: fx.later.a, concertId: fx.concertId }],
+      ]);
+    } finally {
+      listener.disconnect();
+    }
   });
 });
 
