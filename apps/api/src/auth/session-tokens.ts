@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
 import { SignJWT } from 'jose';
 
 export interface Session {
@@ -22,12 +22,17 @@ const AUDIENCE = 'session';
  */
 export class SessionTokens {
   private readonly secret: Buffer;
+  /** Imported once: given raw bytes, jose imports a CryptoKey on every signature. */
+  private readonly signingKey: Promise<webcrypto.CryptoKey>;
 
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
   ) {
     this.secret = Buffer.from(`session:${secret}`, 'utf8');
+    this.signingKey = webcrypto.subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+    ]);
   }
 
   async issue(userId: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
@@ -38,7 +43,7 @@ export class SessionTokens {
       .setIssuedAt(Math.floor(now.getTime() / 1000))
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .setAudience(AUDIENCE)
-      .sign(new Uint8Array(this.secret));
+      .sign(await this.signingKey);
     return { token, expiresAt };
   }
 
