@@ -18,6 +18,11 @@ const FINAL_RUN = [1000, 2000, 3000, 4000, 5000, 6000, 6500, 6000, 4000, 2000, 0
 const FIRST_RUN = [5500, 8000, 8500, 8000, 7000, 6000, 5000, 3000, 1000, 0];
 const PROFILE = __ENV.PROFILE === 'first' ? FIRST_RUN : FINAL_RUN;
 
+// Each VU owns a block of users (PEAK VUs x BLOCK <= USERS) and cycles through it, so two VUs never hold the same
+// user at once: shared users would share a pass and a rate-limit bucket, and poll twice as often as told.
+const PEAK = Math.max(1, ...PROFILE.map((n) => Math.round(n * SCALE)));
+const BLOCK = Math.max(1, Math.floor(USERS / PEAK));
+
 const admitted = new Counter('queue_admitted');
 const waitToActive = new Trend('queue_wait_to_active', true);
 const pollFailed = new Counter('queue_poll_failed');
@@ -39,8 +44,7 @@ let generation = 0;
 
 export default function () {
   if (!pass) {
-    // Users are spread over 1..USERS by VU and generation, so VUs never share a user.
-    const userId = 1 + ((__VU - 1 + generation * 997) % USERS);
+    const userId = 1 + (((__VU - 1) * BLOCK + (generation % BLOCK)) % USERS);
     generation++;
     session = signIn(userId);
     if (!session) return;
