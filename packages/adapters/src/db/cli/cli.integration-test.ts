@@ -1,9 +1,11 @@
 // The CLIs as a user runs them: a real process, real MySQL. A wrong DATABASE_URL must give one clear line and
-// exit 1, never a stack trace; bad seed arguments are refused with exit 2.
+// exit 1, never a stack trace; bad seed arguments are refused with exit 2. Redis is the test Redis under a test
+// prefix, so `--reset` never clears the dev keys.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../testing';
+import { catalogKeys } from '../../catalog/caching-catalog.repository';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../testing';
 import { parseDatabaseUrl } from '../database';
 import { dropDatabase } from '../migrator';
 
@@ -19,12 +21,21 @@ interface Run {
   stderr: string;
 }
 
-function run(script: string, args: string[], databaseUrl: string): Promise<Run> {
+function run(script: string, args: string[], databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       TSX,
       [script, ...args],
-      { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 90_000 },
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          REDIS_URL: testRedis.url,
+          REDIS_PREFIX: testRedis.prefix,
+          ...env,
+        },
+        timeout: 90_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
@@ -43,15 +54,20 @@ function expectOneCleanLine(result: Run, prefix: string): string {
 
 let migrateDb: TestDatabase;
 let seedDb: TestDatabase;
+let testRedis: TestRedis;
 let server: { host: string; port: number };
 
 beforeAll(async () => {
-  [migrateDb, seedDb] = await Promise.all([createTestDatabase('cli_migrate'), createTestDatabase('cli_seed')]);
+  [migrateDb, seedDb, testRedis] = await Promise.all([
+    createTestDatabase('cli_migrate'),
+    createTestDatabase('cli_seed'),
+    createTestRedis('cli_seed'),
+  ]);
   server = parseDatabaseUrl(migrateDb.url);
 });
 
 afterAll(async () => {
-  await Promise.all([migrateDb?.destroy(), seedDb?.destroy()]);
+  await Promise.all([migrateDb?.destroy(), seedDb?.destroy(), testRedis?.destroy()]);
 });
 
 describe('db:migrate', { timeout: 180_000 }, () => {
@@ -136,8 +152,10 @@ describe('db:seed', { timeout: 180_000 }, () => {
   });
 
   it('loads, refuses a second load, skips with --if-empty, reloads with --reset', async () => {
-    const first = await run(SEED, small, seedDb.url);
+    // Without --reset Redis is not even connected to: a dead REDIS_URL changes nothing.
+    const first = await run(SEED, small, seedDb.url, { REDIS_URL: 'redis://127.0.0.1:1/0' });
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).not.toContain('Redis');
     expect(first.stdout).toMatch(/loaded 3 users .* 2 concerts, 4 dates, 8 sections, 40 seats .* in \d+\.\d s/);
     expect(first.stderr).toContain('100%');
 
@@ -149,9 +167,25 @@ describe('db:seed', { timeout: 180_000 }, () => {
     expect(skipped.code, skipped.stderr).toBe(0);
     expect(skipped.stdout).toContain('nothing loaded');
 
-    const reset = await run(SEED, ['--users', '5', '--concerts', '1', '--seats-per-date', '5', '--reset'], seedDb.url);
+    const resetArgs = ['--users', '5', '--concerts', '1', '--seats-per-date', '5', '--reset'];
+    // An unreachable Redis stops the reset before MySQL is emptied, in one line.
+    const noRedis = await run(SEED, resetArgs, seedDb.url, { REDIS_URL: 'redis://127.0.0.1:1/0' });
+    expect(noRedis.code).toBe(1);
+    expect(expectOneCleanLine(noRedis, 'db:seed')).toMatch(
+      /cannot connect to Redis at 127\.0\.0\.1:1: connection refused .*nothing was changed$/,
+    );
+    expect(await seedDb.db.selectFrom('users').select('id').execute()).toHaveLength(3);
+    const badUrl = await run(SEED, resetArgs, seedDb.url, { REDIS_URL: 'http://127.0.0.1:6379' });
+    expect(badUrl.code).toBe(1);
+    expect(expectOneCleanLine(badUrl, 'db:seed')).toContain('REDIS_URL must start with redis://');
+
+    await testRedis.redis.set(catalogKeys.dates(1), '{}');
+    await testRedis.redis.set(catalogKeys.seats(1, 1), '{}');
+    const reset = await run(SEED, resetArgs, seedDb.url);
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stdout).toContain('loaded 5 users');
+    expect(reset.stdout).toContain(`cleared 2 derived Redis keys (${testRedis.prefix}catalog:*`);
+    expect(await testRedis.redis.exists(catalogKeys.dates(1), catalogKeys.seats(1, 1))).toBe(0);
     const users = await seedDb.db.selectFrom('users').select('id').execute();
     expect(users).toHaveLength(5);
   });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Db } from '../database';
+import { checkRedis, clearDerivedRedisKeys, type DerivedRedis, DerivedRedisError } from './derived-redis';
 import {
   concertSpec,
   rowLabel,
@@ -119,6 +120,47 @@ export async function loadSeed(db: Db, options: SeedOptions, load: LoadSeedOptio
   await Promise.all(Array.from({ length: Math.max(1, load.concurrency ?? 2) }, worker));
 
   return { ...counts, rows: total, elapsedMs: Math.round(performance.now() - started) };
+}
+
+export interface RunSeedOptions extends LoadSeedOptions {
+  /** With a reset: where the derived keys to delete live. */
+  readonly derived?: DerivedRedis;
+  /** Called once the checks passed, just before MySQL is written. */
+  readonly onStart?: () => void;
+}
+
+export interface SeedRun {
+  readonly summary: SeedSummary;
+  /** Derived Redis keys deleted; null when nothing was reset (Redis untouched). */
+  readonly redisKeysCleared: number | null;
+}
+
+/**
+ * What `npm run db:seed` runs. With `reset`, Redis is checked before MySQL is emptied (an unreachable Redis then
+ * leaves both as they were) and the derived keys are deleted after the load, not before it: a running API keeps
+ * filling its caches during the load, from old rows or from half-loaded tables, and only a clear after the last
+ * INSERT drops all of those.
+ */
+export async function runSeed(db: Db, options: SeedOptions, load: RunSeedOptions = {}): Promise<SeedRun> {
+  const { derived, onStart, ...loadOptions } = load;
+  if (!options.reset) {
+    onStart?.();
+    return { summary: await loadSeed(db, options, loadOptions), redisKeysCleared: null };
+  }
+  if (!derived) throw new Error('runSeed: a reset needs the Redis whose derived keys it clears');
+  await onRedis('check', () => checkRedis(derived.redis));
+  onStart?.();
+  const summary = await loadSeed(db, options, loadOptions);
+  const redisKeysCleared = await onRedis('clear', () => clearDerivedRedisKeys(derived));
+  return { summary, redisKeysCleared };
+}
+
+async function onRedis<T>(during: 'check' | 'clear', run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new DerivedRedisError(during, error);
+  }
 }
 
 function* generateBatches(options: SeedOptions, today: Date, batchRows: number): Generator<Batch> {
