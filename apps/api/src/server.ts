@@ -5,7 +5,7 @@ import { registerCatalogFastPaths } from './catalog/catalog-fast-path.route';
 import type { Container } from './container';
 import { registerQueueFastPaths } from './queue/queue-fast-path.route';
 import { type AppRouter, appRouter } from './trpc/app.router';
-import type { Context } from './trpc/trpc';
+import { type Context, retryAfterHeader } from './trpc/trpc';
 import { headerValue } from './trpc/trpc-fallback';
 
 export interface ServerOptions {
@@ -93,6 +93,10 @@ export async function buildServer(container: Container, options: ServerOptions =
         authorization: req.headers.authorization,
         queueToken: headerValue(req.headers['x-queue-token']),
       }),
+      responseMeta({ errors }) {
+        const retryAfter = errors.length === 1 ? retryAfterHeader(errors[0]?.cause) : undefined;
+        return retryAfter ? { headers: { 'retry-after': retryAfter } } : {};
+      },
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR')
           app.log.error({ err: error.cause ?? error, path }, 'procedure failed');

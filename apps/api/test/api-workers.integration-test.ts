@@ -9,23 +9,25 @@ let redis: TestRedis;
 let api: RunningApi | undefined;
 let userId: number;
 
-/** Processes of a process group that run the API entry point (tsx, the supervisor, its workers). */
-function apiProcesses(pgid: number): number[] {
-  const pids: number[] = [];
+/** Processes of a process group that run the API entry point (tsx, the supervisor, its workers), with parents. */
+function apiProcessTree(pgid: number): Array<{ pid: number; ppid: number }> {
+  const found: Array<{ pid: number; ppid: number }> = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // Field 5 of /proc/<pid>/stat is the process group; the command name (field 2) may hold spaces: skip past ')'.
+      // /proc/<pid>/stat after the command name (which may hold spaces): state, ppid, pgrp, ...
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (pgrp === pgid && cmdline.includes('main.ts')) pids.push(Number(entry));
+      if (Number(pgrp) === pgid && cmdline.includes('main.ts')) found.push({ pid: Number(entry), ppid: Number(ppid) });
     } catch {
       // the process ended while we looked
     }
   }
-  return pids;
+  return found;
 }
+
+const apiProcesses = (pgid: number) => apiProcessTree(pgid).map((p) => p.pid);
 
 beforeAll(async () => {
   db = await createTestDatabase('api_workers');
@@ -82,5 +84,26 @@ describe('API_WORKERS=2', { timeout: 120_000 }, () => {
     await running.stop();
     api = undefined;
     expect(apiProcesses(running.pid)).toEqual([]);
+  });
+
+  it('a worker that dies takes the whole group down, so the host supervisor restarts a whole API', async () => {
+    const group = await startApi({
+      API_WORKERS: '2',
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      AUTH_SECRET: 'api-workers-test-secret-0123456789abcdef',
+    });
+    try {
+      await expect.poll(() => apiProcesses(group.pid).length, { timeout: 30_000 }).toBe(4);
+      const tree = apiProcessTree(group.pid);
+      const supervisor = tree.find((p) => p.ppid === group.pid);
+      const workers = tree.filter((p) => p.ppid === supervisor?.pid);
+      expect(workers).toHaveLength(2);
+      process.kill(workers[0]!.pid, 'SIGKILL');
+      await expect.poll(() => apiProcesses(group.pid), { timeout: 30_000 }).toEqual([]);
+    } finally {
+      await group.stop();
+    }
   });
 });

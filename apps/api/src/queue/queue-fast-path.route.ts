@@ -34,7 +34,7 @@ export function registerQueueFastPaths(app: FastifyInstance, container: Containe
       const session = container.sessions.verify(token);
       if (!session) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Invalid or expired session token');
       const result = await container.queue.status({ userId: session.userId, queueToken: ctx.queueToken });
-      if (!result.ok) return sendTrpcError(reply, call, result.error.code, result.error.message);
+      if (!result.ok) return sendTrpcError(reply, call, result.error.code, result.error.message, result.error.details);
       return sendTrpcData(reply, result.value);
     } catch {
       // Redis down or anything unexpected: the tRPC path maps it (503 DEPENDENCY_UNAVAILABLE, logged 500s).

@@ -4,7 +4,7 @@ import { getErrorShape, getHTTPStatusCodeFromError, TRPCError } from '@trpc/serv
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appRouter } from './app.router';
 import { ERROR_MAPPING } from './error-mapping';
-import type { Context } from './trpc';
+import { type Context, retryAfterHeader } from './trpc';
 
 /**
  * The toolkit of the lean routes (queue.status, queue.enter, catalog reads): they answer the plain form of a hot
@@ -48,9 +48,13 @@ export function sendTrpcError(
   call: { ctx: Context; path: string; type: 'query' | 'mutation'; input: unknown },
   code: DomainCode,
   message: string,
+  details?: Readonly<Record<string, unknown>>,
 ) {
-  const error = new TRPCError({ code: ERROR_MAPPING[code], message, cause: new DomainError(code, message) });
+  const cause = new DomainError(code, message, details);
+  const error = new TRPCError({ code: ERROR_MAPPING[code], message, cause });
   const shape = getErrorShape({ config: appRouter._def._config, error, ...call });
+  const retryAfter = retryAfterHeader(cause);
+  if (retryAfter) reply.header('retry-after', retryAfter);
   return reply
     .code(getHTTPStatusCodeFromError(error))
     .header('content-type', 'application/json')

@@ -15,15 +15,29 @@ export interface Context {
   readonly queueToken: string | undefined;
 }
 
-/** Throws the tRPC error for a domain code, carrying the code so the formatter can expose it. */
-export function fail(code: DomainCode, message?: string): never {
-  throw new TRPCError({ code: ERROR_MAPPING[code], message: message ?? code, cause: new DomainError(code, message) });
+/** Throws the tRPC error for a domain code, carrying the code (and details) so the formatter can expose it. */
+export function fail(code: DomainCode, message?: string, details?: Readonly<Record<string, unknown>>): never {
+  throw new TRPCError({
+    code: ERROR_MAPPING[code],
+    message: message ?? code,
+    cause: new DomainError(code, message, details),
+  });
+}
+
+/**
+ * `Retry-After` (whole seconds, rounded up) for a failure that says when to come back, e.g. RATE_LIMITED's
+ * `retryAfterMs`: what HTTP clients and proxies understand without reading the body.
+ */
+export function retryAfterHeader(cause: unknown): string | undefined {
+  const ms = isDomainError(cause) ? cause.details?.retryAfterMs : undefined;
+  return typeof ms === 'number' && ms > 0 ? String(Math.ceil(ms / 1000)) : undefined;
 }
 
 /** Thin routers: a use case returns a Result; this maps the failure through the one table. */
 export function unwrapOrThrow<T>(result: Result<T, DomainError | { code: DomainCode; message?: string }>): T {
   if (result.ok) return result.value;
-  return fail(result.error.code, result.error.message);
+  const { code, message } = result.error;
+  return fail(code, message, isDomainError(result.error) ? result.error.details : undefined);
 }
 
 /** Errors that mean MySQL or Redis is unreachable; they become 503 DEPENDENCY_UNAVAILABLE, not 500. */

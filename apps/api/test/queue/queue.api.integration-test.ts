@@ -347,7 +347,8 @@ describe('queue over HTTP', () => {
     const good = { ...s7, 'x-queue-token': entered.data!.queueToken };
     const raw = async (origin: string, query: string, headers: Record<string, string>) => {
       const res = await fetch(`${origin}/queue.status${query}`, { headers });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      const retryAfter = res.headers.get('retry-after');
+      return { status: res.status, retryAfter, body: (await res.json()) as Record<string, unknown> };
     };
     const cases: Array<[string, Record<string, string>]> = [
       ['', {}],
@@ -394,6 +395,9 @@ describe('queue over HTTP', () => {
       error: { ...(body.error as object), message: '' },
     });
     expect(withoutMessage(limitedFast!.body)).toEqual(withoutMessage(limitedTrpc!.body));
+    // Both say when to come back in the standard header too (whole seconds), not only in the message.
+    for (const limited of [limitedFast!, limitedTrpc!]) expect(limited.retryAfter).toMatch(/^[1-9][0-9]*$/);
+    expect(burst.filter((r) => r.status === 200).every((r) => r.retryAfter === null)).toBe(true);
   });
 
   it('serves queue.enter on the lean route with exactly the tRPC wire format', async () => {
