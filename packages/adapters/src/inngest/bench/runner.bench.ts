@@ -7,6 +7,10 @@
  * API sharing the process would feel. Uses Redis at BENCH_REDIS_URL (default 127.0.0.1:6379) under a random
  * prefix, deleted afterwards. Runs once with SDK checkpointing (several steps per request, the default) and
  * once without (one step per request).
+ *
+ * `--rate N` (runs per second) sends the events at that fixed rate instead of all at once: the open model, to
+ * see what a given step rate costs the process (its event-loop delay is what the API would feel) rather than
+ * where it saturates.
  */
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -24,11 +28,13 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     buffered: { type: 'string', default: '1' },
     modes: { type: 'string', default: 'checkpointing,per-request' },
+    rate: { type: 'string', default: '0' },
   },
 });
 const RUNS = Number(values.runs);
 const STEPS = Number(values.steps);
 const CONCURRENCY = Number(values.concurrency);
+const RATE = Number(values.rate);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 // What apps/api/src/main.ts does too: the SDK enumerates process.env per request.
@@ -81,9 +87,18 @@ async function bench(checkpointing: boolean) {
   loop.enable();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < RUNS; i += 100) {
+  // Batches of 100 as fast as they go, or (--rate) a batch every 50 ms holding what is due by then.
+  const batch = RATE > 0 ? Math.max(1, Math.round(RATE / 20)) : 100;
+  for (let i = 0; i < RUNS; i += batch) {
+    if (RATE > 0) {
+      const dueAt = t0 + (i / RATE) * 1000;
+      if (dueAt > performance.now()) await new Promise((r) => setTimeout(r, dueAt - performance.now()));
+    }
     await inngest.send(
-      Array.from({ length: Math.min(100, RUNS - i) }, (_, j) => ({ name: 'bench/run.requested', data: { i: i + j } })),
+      Array.from({ length: Math.min(batch, RUNS - i) }, (_, j) => ({
+        name: 'bench/run.requested',
+        data: { i: i + j },
+      })),
     );
   }
   await allDone;
@@ -97,7 +112,7 @@ async function bench(checkpointing: boolean) {
 
   const steps = RUNS * STEPS;
   return {
-    mode: checkpointing ? 'checkpointing (SDK default)' : 'one step per request',
+    mode: `${checkpointing ? 'checkpointing (SDK default)' : 'one step per request'}${RATE > 0 ? `, ${RATE} runs/s offered` : ''}`,
     runs: RUNS,
     stepsPerRun: STEPS,
     seconds: Number(seconds.toFixed(2)),
