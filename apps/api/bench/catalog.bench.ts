@@ -14,7 +14,7 @@
  * id once, so the timed phases see the steady state (every key in Redis) instead of a cold start.
  */
 import { Agent, request } from 'node:http';
-import { Redis } from 'ioredis';
+import { deleteKeysWithPrefix } from '@concert/adapters/testing';
 import { startApi } from '../test/api-harness';
 
 interface Options {
@@ -225,21 +225,6 @@ async function apiFigures(base: string): Promise<Record<string, number>> {
   return out;
 }
 
-/** The bench's own cache keys go when it ends: nothing is left behind in the shared Redis. */
-async function dropKeys(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const lines: string[] = [];
@@ -262,7 +247,11 @@ async function main(): Promise<void> {
         lines.push(line);
       } finally {
         await api.stop();
-        await dropKeys(`bench-catalog-${process.pid}-${cache}:`);
+        // The bench's own cache keys go when it ends: nothing is left behind in the shared Redis.
+        await deleteKeysWithPrefix(
+          process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+          `bench-catalog-${process.pid}-${cache}:`,
+        );
       }
     }
   }
