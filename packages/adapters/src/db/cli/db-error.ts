@@ -24,17 +24,9 @@ export function describeDbError(error: unknown, url: string): string {
   // Node reports a refused dual-stack connect as an AggregateError with an empty message: use the first cause.
   const inner = (Array.isArray(e.errors) ? (e.errors[0] as DriverError | undefined) : undefined) ?? e;
   const code = e.code ?? inner.code;
+  const unreachable = describeUnreachable(code, where, 'MySQL', 'DATABASE_URL');
+  if (unreachable) return unreachable;
   switch (code) {
-    case 'ECONNREFUSED':
-      return `cannot connect to ${where}: connection refused (is MySQL running? check DATABASE_URL)`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `cannot connect to ${where}: unknown host (check DATABASE_URL)`;
-    case 'ETIMEDOUT':
-    case 'ECONNRESET':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `cannot connect to ${where}: ${code} (is the host reachable? check DATABASE_URL)`;
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
@@ -49,6 +41,32 @@ export function describeDbError(error: unknown, url: string): string {
   }
 }
 
-function firstLine(text: string): string {
+/**
+ * The socket-level failures to reach a service, the same for MySQL and Redis: one line naming where (`where`),
+ * what to check (`variable`), or undefined when `code` is not one of them.
+ */
+export function describeUnreachable(
+  code: string | undefined,
+  where: string,
+  service: string,
+  variable: string,
+): string | undefined {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `cannot connect to ${where}: connection refused (is ${service} running? check ${variable})`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot connect to ${where}: unknown host (check ${variable})`;
+    case 'ETIMEDOUT':
+    case 'ECONNRESET':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `cannot connect to ${where}: ${code} (is the host reachable? check ${variable})`;
+    default:
+      return undefined;
+  }
+}
+
+export function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }

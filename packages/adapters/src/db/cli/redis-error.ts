@@ -1,4 +1,5 @@
 import type { DerivedRedisError } from '../seed/derived-redis';
+import { describeUnreachable, firstLine } from './db-error';
 
 /** Checks REDIS_URL as the API does (apps/api/src/env.ts); throws a one-line message naming what is wrong. */
 export function checkRedisUrl(url: string): void {
@@ -24,30 +25,13 @@ export function describeRedisError(error: DerivedRedisError, url: string): strin
   }
   const cause = (error.cause ?? {}) as { code?: string; message?: string };
   const message = firstLine(cause.message || String(error.cause));
-  const reason = (() => {
-    switch (cause.code) {
-      case 'ECONNREFUSED':
-        return `cannot connect to ${where}: connection refused (is Redis running? check REDIS_URL)`;
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-        return `cannot connect to ${where}: unknown host (check REDIS_URL)`;
-      case 'ETIMEDOUT':
-      case 'ECONNRESET':
-      case 'EHOSTUNREACH':
-      case 'ENETUNREACH':
-        return `cannot connect to ${where}: ${cause.code} (is the host reachable? check REDIS_URL)`;
-      default:
-        if (/WRONGPASS|NOAUTH|NOPERM/.test(message))
-          return `access denied to ${where}: check the user and password in REDIS_URL`;
-        return `error on ${where}: ${message}`;
-    }
-  })();
+  const reason =
+    describeUnreachable(cause.code, where, 'Redis', 'REDIS_URL') ??
+    (/WRONGPASS|NOAUTH|NOPERM/.test(message)
+      ? `access denied to ${where}: check the user and password in REDIS_URL`
+      : `error on ${where}: ${message}`);
   // After the load MySQL holds the new data set: say so, and that a second --reset clears what is left.
   return error.during === 'check'
     ? `${reason}; nothing was changed`
     : `${reason}; MySQL was reloaded but derived Redis keys may be stale: run again with --reset`;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
 }
