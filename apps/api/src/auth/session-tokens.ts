@@ -20,6 +20,11 @@ const AUDIENCE = 'session';
  * header.payload compared in constant time, audience `session`, a positive integer subject and an unexpired
  * `exp`. A test checks that jose accepts what this issues and that this refuses what jose would refuse.
  */
+/** The token of `authorization: Bearer <token>`, if any. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+}
+
 export class SessionTokens {
   private readonly secret: Buffer;
   /** Imported once: given raw bytes, jose imports a CryptoKey on every signature. */
@@ -45,6 +50,17 @@ export class SessionTokens {
       .setAudience(AUDIENCE)
       .sign(await this.signingKey);
     return { token, expiresAt };
+  }
+
+  /**
+   * The session behind an `authorization` header, or the SESSION_INVALID message saying why there is none: one
+   * place for what tRPC's protectedProcedure and the lean routes answer, so their wire formats cannot drift.
+   */
+  authenticate(authorization: string | undefined): { session: Session } | { error: string } {
+    const token = bearerToken(authorization);
+    if (!token) return { error: 'Missing session token' };
+    const session = this.verify(token);
+    return session ? { session } : { error: 'Invalid or expired session token' };
   }
 
   verify(token: string, nowMs = Date.now()): Session | null {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Container } from '../container';
 import { queueInputs } from '../trpc/routers/queue.router';
 import type { Context } from '../trpc/trpc';
-import { bearerToken, headerValue, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
+import { headerValue, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
 
 /**
  * Lean routes for the waiting room's two hot calls (PERFORMANCE.md): `GET /trpc/queue.status`, polled by every
@@ -29,11 +29,9 @@ export function registerQueueFastPaths(app: FastifyInstance, container: Containe
     if (!plain) return viaTrpc(req, reply, ctx);
     const call = { ctx, path: 'queue.status', type: 'query', input: undefined } as const;
     try {
-      const token = bearerToken(ctx.authorization);
-      if (!token) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Missing session token');
-      const session = container.sessions.verify(token);
-      if (!session) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Invalid or expired session token');
-      const result = await container.queue.status({ userId: session.userId, queueToken: ctx.queueToken });
+      const auth = container.sessions.authenticate(ctx.authorization);
+      if ('error' in auth) return sendTrpcError(reply, call, 'SESSION_INVALID', auth.error);
+      const result = await container.queue.status({ userId: auth.session.userId, queueToken: ctx.queueToken });
       if (!result.ok) return sendTrpcError(reply, call, result.error.code, result.error.message, result.error.details);
       return sendTrpcData(reply, result.value);
     } catch {
@@ -61,11 +59,9 @@ export function registerQueueFastPaths(app: FastifyInstance, container: Containe
       }
       const call = { ctx, path: 'queue.enter', type: 'mutation', input } as const;
       try {
-        const token = bearerToken(ctx.authorization);
-        if (!token) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Missing session token');
-        const session = container.sessions.verify(token);
-        if (!session) return sendTrpcError(reply, call, 'SESSION_INVALID', 'Invalid or expired session token');
-        const result = await container.queue.enter({ userId: session.userId, concertId: input.concertId });
+        const auth = container.sessions.authenticate(ctx.authorization);
+        if ('error' in auth) return sendTrpcError(reply, call, 'SESSION_INVALID', auth.error);
+        const result = await container.queue.enter({ userId: auth.session.userId, concertId: input.concertId });
         if (!result.ok) return sendTrpcError(reply, call, result.error.code, result.error.message);
         return sendTrpcData(reply, result.value);
       } catch {

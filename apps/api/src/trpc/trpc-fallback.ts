@@ -65,8 +65,3 @@ export function sendTrpcError(
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
-
-/** The session token of `authorization: Bearer <token>`, if any. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  return authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
-}

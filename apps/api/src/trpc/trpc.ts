@@ -1,7 +1,7 @@
 import { type DomainCode, DomainError, isDomainError, passOf, type Result } from '@concert/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import type { Session } from '../auth/session-tokens';
+import { bearerToken, type Session } from '../auth/session-tokens';
 import type { Container } from '../container';
 
 export type { Session };
@@ -101,11 +101,9 @@ export const publicProcedure = t.procedure.use(dependencyGuard);
 
 /** Requires a valid session token (`authorization: Bearer ...`). Verification is a signature check, no DB hit. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const token = ctx.authorization?.startsWith('Bearer ') ? ctx.authorization.slice(7) : undefined;
-  if (!token) return fail('SESSION_INVALID', 'Missing session token');
-  const session = ctx.container.sessions.verify(token);
-  if (!session) return fail('SESSION_INVALID', 'Invalid or expired session token');
-  return next({ ctx: { ...ctx, session } });
+  const auth = ctx.container.sessions.authenticate(ctx.authorization);
+  if ('error' in auth) return fail('SESSION_INVALID', auth.error);
+  return next({ ctx: { ...ctx, session: auth.session } });
 });
 
 /**
@@ -146,7 +144,7 @@ export function activePassCheck(ctx: QueueCtx) {
 
 export const adminProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const expected = ctx.container.env.ADMIN_TOKEN;
-  const token = ctx.authorization?.startsWith('Bearer ') ? ctx.authorization.slice(7) : undefined;
+  const token = bearerToken(ctx.authorization);
   if (!expected || token !== expected) return fail('SESSION_INVALID', 'Admin token required');
   return next();
 });
