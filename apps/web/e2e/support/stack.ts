@@ -3,8 +3,7 @@
  * packages): `prepare <name>` creates, migrates and seeds `concert_test_<name>` and prints its URL;
  * `cleanup <name> <redisPrefix>` drops it and deletes the API's Redis keys.
  */
-import { createTestDatabase } from '@concert/adapters/testing';
-import { Redis } from 'ioredis';
+import { createTestDatabase, deleteKeysWithPrefix } from '@concert/adapters/testing';
 import { sql } from 'kysely';
 import {
   DATES_PER_CONCERT,
@@ -113,14 +112,7 @@ async function cleanup(name: string, redisPrefix: string): Promise<void> {
   const t = await createTestDatabase(name); // cheap on an empty schema; gives us a handle that can drop it
   await t.destroy();
   if (redisPrefix.startsWith('test:')) {
-    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', { maxRetriesPerRequest: 1 });
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteKeysWithPrefix(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', redisPrefix);
   }
 }
 

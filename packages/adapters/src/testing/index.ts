@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { createDb, type Db } from '../db/database';
 import { dropDatabase, ensureDatabase, migrateToLatest } from '../db/migrator';
+import { deleteKeysMatching } from '../db/seed';
 
 /** Server part of the test database URL; each test file gets its own database on it, named `concert_test_<name>`. */
 const TEST_MYSQL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -34,12 +35,7 @@ export async function createTestDatabase(name: string): Promise<TestDatabase> {
 export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Promise<void> {
   const raw = new Redis(redisUrl);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await raw.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysMatching(raw, `${prefix}*`);
   } finally {
     raw.disconnect();
   }

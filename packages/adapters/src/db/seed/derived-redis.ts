@@ -67,19 +67,27 @@ function escapeGlob(text: string): string {
 }
 
 /**
- * Deletes every derived key under `prefix` with SCAN MATCH (never KEYS: a large Redis is not blocked) and UNLINK
- * (memory is freed off the main thread), one batch per SCAN page. Returns how many keys were deleted.
+ * Deletes every key matching the glob `pattern` with SCAN MATCH (never KEYS: a large Redis is not blocked) and
+ * UNLINK (memory is freed off the main thread), one batch per SCAN page. Returns how many keys were deleted.
+ * `redis` must have no keyPrefix: SCAN returns full names, which a prefixed client would prefix again.
  */
+export async function deleteKeysMatching(redis: Redis, pattern: string, count = 1_000): Promise<number> {
+  if (redis.options.keyPrefix) throw new Error('deleteKeysMatching needs a client without keyPrefix');
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/** Deletes every derived key under `prefix`. Returns how many keys were deleted. */
 export async function clearDerivedRedisKeys({ redis, prefix }: DerivedRedis, count = 1_000): Promise<number> {
-  if (redis.options.keyPrefix) throw new Error('clearDerivedRedisKeys needs a client without keyPrefix');
   let cleared = 0;
   for (const pattern of DERIVED_REDIS_PATTERNS) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}${pattern}`, 'COUNT', count);
-      cursor = next;
-      if (keys.length > 0) cleared += await redis.unlink(...keys);
-    } while (cursor !== '0');
+    cleared += await deleteKeysMatching(redis, `${escapeGlob(prefix)}${pattern}`, count);
   }
   return cleared;
 }
