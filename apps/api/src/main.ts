@@ -40,22 +40,21 @@ function supervise(workers: number): void {
   for (let i = 0; i < workers; i++) cluster.fork();
   let stopping = false;
   let failed = false;
+  const stopAll = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+  };
   cluster.on('exit', (worker, code, signal) => {
     if (!stopping) {
       console.error(`api worker ${worker.process.pid} exited (${signal ?? code}); stopping the others`);
-      stopping = true;
       failed = true;
-      for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+      stopAll();
     }
     // The others stop cleanly (exit 0) once told to: the group's code is whether it ended on request.
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
   });
-  const stop = () => {
-    stopping = true;
-    for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', stopAll);
+  process.once('SIGINT', stopAll);
 }
 
 main().catch((error: unknown) => {
