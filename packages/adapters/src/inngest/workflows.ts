@@ -9,7 +9,7 @@ import {
   type RunSummary,
 } from './local-runner/local-runner';
 import type { LocalInngestTransport } from './local-runner/transport';
-import { createInngestHandler } from './serve';
+import { createInngestHandler, createInProcessHandler } from './serve';
 
 /** What the API host needs from the workflow machinery, the same shape in both modes. */
 export interface Workflows {
@@ -52,7 +52,7 @@ export function createWorkflows(config: WorkflowsConfig): Workflows {
       redis: config.redis,
       transport: config.transport,
       functions: () => config.functions,
-      handler: getHandler,
+      handler: () => createInProcessHandler(config.inngest, config.functions),
       ...(config.observer ? { observer: config.observer } : {}),
     });
   }

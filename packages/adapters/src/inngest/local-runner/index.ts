@@ -3,6 +3,9 @@ export { evaluateExpression, evaluateValue, UnsupportedExpressionError } from '.
 export {
   functionConfigs,
   type InngestFetchHandler,
+  type InProcessCall,
+  type InProcessHandler,
+  type InProcessReply,
   LocalRunner,
   type LocalRunnerOptions,
   parseDuration,

@@ -151,6 +151,52 @@ describe('local runner', () => {
     expect(failed?.error).toContain('permanently broken');
   });
 
+  it('batchEvents: full batches at once, the rest after the timeout, one group per run, every event once', async () => {
+    const started = Date.now();
+    await inngest.send([
+      ...Array.from({ length: 12 }, (_, n) => ({ name: 'test/batch.item', data: { group: 'x', n } })),
+      ...Array.from({ length: 3 }, (_, n) => ({ name: 'test/batch.item', data: { group: 'y', n } })),
+    ]);
+    const x = (await until('12 x items', async () => {
+      const l = (await list('batch:x')) as number[][];
+      return l.flat().length >= 12 ? l : undefined;
+    })) as number[][];
+    const y = (await until('3 y items', async () => {
+      const l = (await list('batch:y')) as number[][];
+      return l.flat().length >= 3 ? l : undefined;
+    })) as number[][];
+    expect(x.map((b) => b.length).sort()).toEqual([2, 5, 5]);
+    expect(x.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, n) => n));
+    expect(y).toHaveLength(1);
+    expect([...(y[0] as number[])].sort()).toEqual([0, 1, 2]);
+    // The partial batches waited for the timeout.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('batchEvents across two runners on one Redis: every event in exactly one run', async () => {
+    const other = build(redis);
+    await other.wf.start();
+    try {
+      const sends = Array.from({ length: 10 }, (_, k) =>
+        (k % 2 ? inngest : other.client).send(
+          Array.from({ length: 23 }, (_, i) => ({ name: 'test/batch.item', data: { group: 'two', n: k * 23 + i } })),
+        ),
+      );
+      await Promise.all(sends);
+      const runs = (await until('230 items', async () => {
+        const l = (await list('batch:two')) as number[][];
+        return l.flat().length >= 230 ? l : undefined;
+      })) as number[][];
+      await new Promise((r) => setTimeout(r, 500)); // a duplicate would show up by now
+      const all = ((await list('batch:two')) as number[][]).flat();
+      expect(all).toHaveLength(230);
+      expect(new Set(all).size).toBe(230);
+      expect(runs.every((b) => b.length <= 5)).toBe(true);
+    } finally {
+      await other.wf.stop();
+    }
+  });
+
   it('an event sent while no runner runs is handled after (re)start; waiting runs survive a restart', async () => {
     await inngest.send({ name: 'test/wait.requested', data: { orderId: 'o-3', timeout: '60s' } });
     await until('wait registered', async () => {

@@ -32,6 +32,21 @@ export interface RunnerObserver {
 
 export type InngestFetchHandler = (request: Request) => Promise<Response>;
 
+/** One execution request of the protocol, made in-process: the query string (fnId, stepId) and the JSON body. */
+export interface InProcessCall {
+  readonly query: string;
+  readonly body: unknown;
+}
+
+export interface InProcessReply {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The app's serve handler as the runner calls it (`createInProcessHandler`: the SDK's, minus Request/Response). */
+export type InProcessHandler = (call: InProcessCall) => Promise<InProcessReply>;
+
 export interface LocalRunnerOptions {
   readonly inngest: Inngest.Any;
   /** Prefixed client of the product (its keyPrefix isolates deployments and tests). */
@@ -39,8 +54,8 @@ export interface LocalRunnerOptions {
   readonly transport: LocalInngestTransport;
   /** Read at start(): contexts append their functions to the container's array before that. */
   readonly functions: () => readonly InngestFunction.Any[];
-  /** The same handler served at /api/inngest. */
-  readonly handler: () => InngestFetchHandler;
+  /** The app's serve handler (the same functions and SDK logic as /api/inngest), called in-process. */
+  readonly handler: () => InProcessHandler;
   readonly observer?: RunnerObserver;
   /** Key namespace under the client's prefix. */
   readonly namespace?: string;
@@ -101,6 +116,8 @@ interface RunMeta {
   id: string;
   fn: string;
   event: StoredEvent;
+  /** A batched run's events (`batchEvents`), oldest first; `event` is the first of them. */
+  events?: StoredEvent[];
   status: RunStatus;
   attempt: number;
   stack: string[];
@@ -124,6 +141,7 @@ interface FnConfig {
   maxAttempts: number;
   concurrency?: { limit: number; key?: string };
   singleton?: { mode: 'skip' | 'cancel'; key?: string };
+  batch?: { maxSize: number; timeoutMs: number; key?: string };
   crons: CronSchedule[];
 }
 
@@ -190,6 +208,50 @@ redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
 return 1`;
 
+/** Due-set entries that stand for a function's event batch rather than a run: `batch|<fn>|<key>`. */
+const BATCH_ENTRY = 'batch|';
+
+// KEYS: batch buffer (zset: event json by arrival), due. ARGV: event json, now, entry id, timeout ms, max size.
+// The first event of a batch schedules its flush at now + timeout; the event that fills it makes it due now.
+const BATCH_ADD = `
+if redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1]) == 0 then return 0 end
+local n = redis.call('ZCARD', KEYS[1])
+if n >= tonumber(ARGV[5]) then
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+elseif n == 1 then
+  redis.call('ZADD', KEYS[2], 'NX', tonumber(ARGV[2]) + tonumber(ARGV[4]), ARGV[3])
+end
+return n`;
+
+// KEYS: batch buffer, due, new run, recent. ARGV: entry id, now, timeout ms, max size, run id, run meta without
+// its events (a JSON object missing its closing brace). Atomic: a batch's events move into exactly one run, and
+// the entry is rescheduled for what is left (or dropped), so any process may flush and none can flush twice.
+const BATCH_FLUSH = `
+local n = redis.call('ZCARD', KEYS[1])
+if n == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) return 0 end
+local now, timeout, max = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+if n < max and oldest + timeout > now then
+  redis.call('ZADD', KEYS[2], oldest + timeout, ARGV[1])
+  return 0
+end
+local items = redis.call('ZRANGE', KEYS[1], 0, max - 1)
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #items - 1)
+redis.call('HSET', KEYS[3], 'meta', ARGV[6] .. ',"event":' .. items[1] .. ',"events":[' .. table.concat(items, ',') .. ']}')
+redis.call('ZADD', KEYS[4], now, ARGV[5])
+local excess = redis.call('ZCARD', KEYS[4]) - ${RECENT_RUNS_KEPT}
+if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[4], 0, excess - 1) end
+redis.call('ZADD', KEYS[2], now, ARGV[5])
+local rest = n - #items
+if rest == 0 then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+elseif rest >= max then
+  redis.call('ZADD', KEYS[2], now, ARGV[1])
+else
+  redis.call('ZADD', KEYS[2], tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]) + timeout, ARGV[1])
+end
+return #items`;
+
 export class LocalRunner implements LocalInngestApi {
   private readonly redis: Redis;
   private readonly ns: string;
@@ -205,7 +267,7 @@ export class LocalRunner implements LocalInngestApi {
   private readonly log: (message: string, error?: unknown) => void;
   private readonly consumer = `c-${process.pid}-${randomBytes(4).toString('hex')}`;
   private fns = new Map<string, FnConfig>();
-  private handler: InngestFetchHandler | undefined;
+  private handler: InProcessHandler | undefined;
   private reader: Redis | undefined;
   private running = false;
   private inflight = 0;
@@ -235,6 +297,8 @@ export class LocalRunner implements LocalInngestApi {
     this.redis.defineCommand('wfReleaseIfOwner', { numberOfKeys: 1, lua: RELEASE_IF_OWNER });
     this.redis.defineCommand('wfAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     this.redis.defineCommand('wfResolveWait', { numberOfKeys: 3, lua: RESOLVE_WAIT });
+    this.redis.defineCommand('wfBatchAdd', { numberOfKeys: 2, lua: BATCH_ADD });
+    this.redis.defineCommand('wfBatchFlush', { numberOfKeys: 4, lua: BATCH_FLUSH });
     // Sends are accepted (persisted) from now on, even before start(): nothing is lost while booting.
     options.transport.attach(this);
   }
@@ -254,6 +318,7 @@ export class LocalRunner implements LocalInngestApi {
     sem: (fn: string, key: string) => `${this.ns}sem:${fn}:${key}`,
     cron: (fn: string, minute: number) => `${this.ns}cron:${fn}:${minute}`,
     cancel: (id: string) => `${this.ns}cancel:${id}`,
+    batch: (fn: string, key: string) => `${this.ns}batch:${fn}:${key}`,
   };
   private readonly group = 'runners';
 
@@ -456,7 +521,9 @@ export class LocalRunner implements LocalInngestApi {
       for (const trigger of fn.triggers) {
         if (!trigger.event || !eventMatches(trigger.event, event.name)) continue;
         if (trigger.expression && !safeEvaluate(trigger.expression, { event }, this.log)) continue;
-        work.push(this.createRun(fn, event, hashId(`${fn.id}\n${event.id}`)));
+        work.push(
+          fn.batch ? this.addToBatch(fn, fn.batch, event) : this.createRun(fn, event, hashId(`${fn.id}\n${event.id}`)),
+        );
         break;
       }
     }
@@ -525,6 +592,60 @@ export class LocalRunner implements LocalInngestApi {
       24 * 3600 * 1000,
       fn.singleton ? '1' : '0',
     );
+  }
+
+  /**
+   * `batchEvents`: the event joins its function's buffer (per `key`), and the due set gets an entry that fires
+   * when the batch is full or its first event is `timeout` old. The same event delivered twice (a redelivery
+   * after a crash) is buffered once while its batch is still open.
+   */
+  private async addToBatch(fn: FnConfig, batch: NonNullable<FnConfig['batch']>, event: StoredEvent): Promise<void> {
+    const key = batch.key ? String(evaluateValue(batch.key, { event })) : '_';
+    await this.scripts.wfBatchAdd(
+      this.k.batch(fn.id, key),
+      this.k.due(),
+      JSON.stringify(event),
+      Date.now(),
+      `${BATCH_ENTRY}${fn.id}|${key}`,
+      batch.timeoutMs,
+      batch.maxSize,
+    );
+  }
+
+  /** A batch entry came due: turn up to `maxSize` buffered events into one run (atomically, in Redis). */
+  private async flushBatch(entry: string): Promise<void> {
+    const [fnId = '', ...rest] = entry.slice(BATCH_ENTRY.length).split('|');
+    const key = rest.join('|');
+    const fn = this.fns.get(fnId);
+    if (!fn?.batch) {
+      await this.redis.zadd(this.k.due(), Date.now() + 60_000, entry);
+      return;
+    }
+    const now = Date.now();
+    const runId = hashId(`${entry}\n${now}\n${randomBytes(8).toString('hex')}`);
+    const meta: Omit<RunMeta, 'event'> = {
+      id: runId,
+      fn: fn.id,
+      status: 'queued',
+      attempt: 0,
+      stack: [],
+      planned: [],
+      createdAt: now,
+    };
+    const head = JSON.stringify(meta).slice(0, -1);
+    const taken = await this.scripts.wfBatchFlush(
+      this.k.batch(fn.id, key),
+      this.k.due(),
+      this.k.run(runId),
+      this.k.recent(),
+      entry,
+      now,
+      fn.batch.timeoutMs,
+      fn.batch.maxSize,
+      runId,
+      head,
+    );
+    if (taken > 0) this.wakeUp?.();
   }
 
   private async cancelRun(runId: string, lockKey: string): Promise<void> {
@@ -623,6 +744,7 @@ export class LocalRunner implements LocalInngestApi {
   }
 
   private async drive(runId: string): Promise<void> {
+    if (runId.startsWith(BATCH_ENTRY)) return this.flushBatch(runId);
     const live = await this.load(runId);
     if (!live || TERMINAL.has(live.meta.status)) {
       await this.redis.zrem(this.k.due(), runId);
@@ -698,7 +820,7 @@ export class LocalRunner implements LocalInngestApi {
   /** Calls the function until it completes, fails, sleeps, waits or needs a retry later. */
   private async execute(live: LiveRun, fn: FnConfig): Promise<void> {
     const { meta } = live;
-    const handler = this.handler as InngestFetchHandler;
+    const handler = this.handler as InProcessHandler;
     // A function that never stops planning steps must not monopolise this driver: yield it back to the queue.
     for (let round = 0; ; round++) {
       if (round >= 1_000) return void (await this.redis.zadd(this.k.due(), Date.now(), meta.id));
@@ -706,14 +828,15 @@ export class LocalRunner implements LocalInngestApi {
       // No `version`: the SDK then picks its preferred one (2) without trying (and failing) each literal.
       const body = {
         event: meta.event,
-        events: [meta.event],
-        steps: live.steps,
+        events: meta.events ?? [meta.event],
+        // Copies: the SDK gets the body as objects (no JSON round trip), and must not share the runner's state.
+        steps: { ...live.steps },
         ctx: {
           run_id: meta.id,
           attempt: meta.attempt,
           max_attempts: fn.maxAttempts,
           ...(this.checkpointing && stepId === 'step' ? { fn_id: fn.id, qi_id: meta.id } : {}),
-          stack: { stack: meta.stack, current: Math.max(0, meta.stack.length - 1) },
+          stack: { stack: [...meta.stack], current: Math.max(0, meta.stack.length - 1) },
         },
       };
       let status: number;
@@ -721,20 +844,14 @@ export class LocalRunner implements LocalInngestApi {
       let noRetry = false;
       let retryAfter: string | null = null;
       try {
-        const res = await handler(
-          new Request(
-            `http://127.0.0.1/api/inngest?fnId=${encodeURIComponent(fn.id)}&stepId=${encodeURIComponent(stepId)}`,
-            {
-              method: 'POST',
-              body: JSON.stringify(body),
-              headers: { 'content-type': 'application/json', host: '127.0.0.1' },
-            },
-          ),
-        );
+        const res = await handler({
+          query: `fnId=${encodeURIComponent(fn.id)}&stepId=${encodeURIComponent(stepId)}`,
+          body,
+        });
         status = res.status;
-        text = await res.text();
-        noRetry = res.headers.get('x-inngest-no-retry') === 'true';
-        retryAfter = res.headers.get('retry-after');
+        text = res.body;
+        noRetry = headerOf(res.headers, 'x-inngest-no-retry') === 'true';
+        retryAfter = headerOf(res.headers, 'retry-after') ?? null;
       } catch (error) {
         status = 500;
         text = JSON.stringify({ message: (error as Error).message });
@@ -926,6 +1043,8 @@ type RunnerRedis = Redis & {
   wfCreate(...args: Array<string | number>): Promise<number>;
   wfAcquire(key: string, holder: string, now: number, until: number, limit: number, ttl: number): Promise<number>;
   wfResolveWait(...args: Array<string | number>): Promise<number>;
+  wfBatchAdd(...args: Array<string | number>): Promise<number>;
+  wfBatchFlush(...args: Array<string | number>): Promise<number>;
 };
 
 interface RawFunctionConfig {
@@ -934,6 +1053,7 @@ interface RawFunctionConfig {
   steps?: Record<string, { retries?: { attempts?: number } }>;
   concurrency?: number | { limit: number; key?: string } | Array<{ limit: number; key?: string }>;
   singleton?: { mode: 'skip' | 'cancel'; key?: string };
+  batchEvents?: { maxSize: number; timeout: string; key?: string };
 }
 
 /** Reads a function's config the way the SDK registers it with a server (ids, triggers, retries, flow control). */
@@ -958,6 +1078,15 @@ export function functionConfigs(fn: InngestFunction.Any, appId: string): FnConfi
         ? { concurrency: { limit: concurrency.limit, ...(concurrency.key ? { key: concurrency.key } : {}) } }
         : {}),
       ...(c.singleton ? { singleton: c.singleton } : {}),
+      ...(c.batchEvents
+        ? {
+            batch: {
+              maxSize: Math.max(1, c.batchEvents.maxSize),
+              timeoutMs: parseDuration(c.batchEvents.timeout),
+              ...(c.batchEvents.key ? { key: c.batchEvents.key } : {}),
+            },
+          }
+        : {}),
       crons: triggers.filter((t) => t.cron).map((t) => parseCron(t.cron as string)),
     };
   });
@@ -979,6 +1108,12 @@ function safeEvaluate(expression: string, scope: Record<string, unknown>, log: (
 
 export function hashId(text: string): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 24);
+}
+
+/** Header lookup in the SDK's reply, whatever case it spelled the name in. */
+function headerOf(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -129,6 +129,25 @@ export function createWorkflowTestFunctions(inngest: AppInngest, redis: Redis, o
     },
   );
 
+  // batchEvents: one run per up to 5 events of one group, or whatever a group has gathered after 300 ms.
+  const batched = inngest.createFunction(
+    {
+      id: 'test-batched',
+      batchEvents: { maxSize: 5, timeout: '300ms', key: 'event.data.group' },
+      triggers: [{ event: 'test/batch.item' }],
+    },
+    async ({ events, step }) => {
+      const items = events.map((e) => e.data as { group: string; n: number });
+      await step.run('record', () =>
+        log(
+          `batch:${items[0]?.group}`,
+          items.map((i) => i.n),
+        ),
+      );
+      return { size: items.length };
+    },
+  );
+
   const cron = inngest.createFunction(
     { id: 'test-cron', triggers: [{ cron: '* * * * *' }] },
     async ({ event, step }) => {
@@ -140,7 +159,19 @@ export function createWorkflowTestFunctions(inngest: AppInngest, redis: Redis, o
     },
   );
 
-  const fns: InngestFunction.Any[] = [flaky, saga, sleeper, waiter, sender, chained, singleton, serial, failing, cron];
+  const fns: InngestFunction.Any[] = [
+    flaky,
+    saga,
+    sleeper,
+    waiter,
+    sender,
+    chained,
+    singleton,
+    serial,
+    failing,
+    batched,
+    cron,
+  ];
   if (options.ticker) {
     fns.push(
       createTicker(inngest, {
