@@ -1,8 +1,8 @@
 /**
  * Hold benchmark (issue 6), full HTTP stack, open model (fixed arrival rate, like k6's constant-arrival-rate).
  *
- *   npx tsx apps/api/test/reservation/hold.bench.ts [--rate 500] [--seconds 20] [--apis 1] [--compare-rate 100]
- *     [--compare-seconds 10] [--skip-compare]
+ *   npx tsx apps/api/test/reservation/hold.bench.ts [--rate 500] [--seconds 20] [--apis 1] [--workers 1]
+ *     [--compare-rate 100] [--compare-seconds 10] [--skip-compare]
  *
  * 1. A throwaway database (`concert_test_reservation_bench`, dropped at the end) with enough seats and users,
  *    a webhook simulator answering after 200 ms (the seed's Slack call), and API processes on 127.0.0.1.
@@ -13,11 +13,15 @@
  *    APIs in this one run, reported as p50/p95 ratios.
  */
 
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startWebhookSimulator } from '@concert/adapters';
 import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
+import { Pool } from 'undici';
 import { startApi } from '../api-harness';
 import { seedFixture } from './fixture';
-import { signInWithActivePass, trpc } from './trpc-http';
+import { signInWithActivePass } from './trpc-http';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +35,8 @@ const COMPARE_SECONDS = arg('compare-seconds', 10);
 const SKIP_COMPARE = process.argv.includes('--skip-compare');
 /** API processes sharing the throughput run (round-robin), as the scale-out layout runs them. */
 const APIS = arg('apis', 1);
+/** API_WORKERS of each API process (node:cluster workers sharing its port). */
+const WORKERS = arg('workers', 1);
 const LIMIT = 4; // HOLD_LIMIT_PER_DATE default: each user takes at most 4 seats of one date
 
 interface Work {
@@ -53,16 +59,70 @@ interface Summary {
   lateStarts: number;
 }
 
-/** CPU seconds (user + system) the API process has used so far, from its Prometheus default metrics. */
-async function cpuSeconds(url: string): Promise<number> {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text());
-  const m = /^process_cpu_seconds_total (\S+)$/m.exec(text);
-  return m ? Number(m[1]) : Number.NaN;
+/**
+ * CPU seconds (user + system) an API process and all its descendants have used so far, from /proc: with
+ * API_WORKERS > 1 the port's /metrics would only show whichever worker answered.
+ */
+function cpuSeconds(pid: number): number {
+  const ticks = (p: number) => {
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+  };
+  const tree = (p: number): number[] => {
+    let children: number[] = [];
+    try {
+      children = execFileSync('pgrep', ['-P', String(p)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      // no children
+    }
+    return [p, ...children.flatMap(tree)];
+  };
+  // The harness starts tsx, which runs main.ts in a child; with API_WORKERS > 1 that one forks the workers.
+  return tree(pid).reduce((sum, p) => sum + ticks(p), 0) / 100;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
-/** Fires `rate` holds per second for `seconds`, each at its scheduled time, never waiting for earlier ones. */
+/**
+ * The generator shares the two cores with the API, MariaDB and Redis, so its own cost per request is taken from
+ * them: undici's Pool costs about half of fetch's CPU per request (measured for the queue benchmark).
+ */
+const pools = new Map<string, Pool>();
+
+async function hold(url: string, w: Work): Promise<{ status: number; domainCode?: string }> {
+  let pool = pools.get(url);
+  if (!pool) {
+    pool = new Pool(url, { connections: 128, pipelining: 1 });
+    pools.set(url, pool);
+  }
+  const res = await pool.request({
+    path: '/trpc/reservation.hold',
+    method: 'POST',
+    headers: [
+      'authorization',
+      `Bearer ${w.session}`,
+      'x-queue-token',
+      w.queueToken,
+      'content-type',
+      'application/json',
+    ],
+    body: `{"seatId":${w.seatId}}`,
+  });
+  if (res.statusCode === 200) {
+    await res.body.dump();
+    return { status: 200 };
+  }
+  const body = (await res.body.json()) as { error?: { data?: { domainCode?: string } } };
+  return { status: res.statusCode, domainCode: body.error?.data?.domainCode ?? '' };
+}
+
+/**
+ * Fires `rate` holds per second for `seconds`, each at its scheduled time, never waiting for earlier ones.
+ * Latency counts from the scheduled time, so a late start (the generator itself stalled) counts against us.
+ */
 async function openModel(
   label: string,
   urls: string | string[],
@@ -77,34 +137,42 @@ async function openModel(
   const errors: Record<string, number> = {};
   let ok = 0;
   let lateStarts = 0;
-  const inflight: Promise<void>[] = [];
+  let sent = 0;
+  let done = 0;
   const start = performance.now();
-  let next = 0;
-  while (next < total) {
-    const now = performance.now();
-    const due = Math.min(total, Math.floor(((now - start) / 1000) * rate) + 1);
-    for (; next < due; next++) {
-      const scheduled = start + (next * 1000) / rate;
-      if (now - scheduled > 10) lateStarts++;
-      const w = work[next] as Work;
-      inflight.push(
-        trpc(targets[next % targets.length] as string, 'mutation', 'reservation.hold', { seatId: w.seatId }, w)
-          .then((r) => {
-            latencies.push(r.ms);
+  await new Promise<void>((finished) => {
+    if (total === 0) return finished();
+    const settle = (scheduled: number) => {
+      latencies.push(performance.now() - scheduled);
+      if (++done === total) finished();
+    };
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor(((now - start) * rate) / 1000) + 1);
+      while (sent < due) {
+        const scheduled = start + (sent * 1000) / rate;
+        if (now - scheduled > 10) lateStarts++;
+        const w = work[sent] as Work;
+        const target = targets[sent % targets.length] as string;
+        sent++;
+        hold(target, w).then(
+          (r) => {
             if (r.status === 200) ok++;
             else {
-              const key = `${r.status} ${r.error?.domainCode ?? ''}`;
+              const key = `${r.status} ${r.domainCode}`;
               errors[key] = (errors[key] ?? 0) + 1;
             }
-          })
-          .catch((e: Error) => {
+            settle(scheduled);
+          },
+          (e: Error) => {
             errors[e.message] = (errors[e.message] ?? 0) + 1;
-          }),
-      );
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  await Promise.all(inflight);
+            settle(scheduled);
+          },
+        );
+      }
+      if (sent >= total) clearInterval(timer);
+    }, 1);
+  });
   const elapsed = (performance.now() - start) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -154,6 +222,7 @@ async function main() {
       QUEUE_MAX_ACTIVE: '100000',
       QUEUE_ADMIT_PER_TICK: '100000',
       HOLD_TTL_SECONDS: '300',
+      API_WORKERS: String(WORKERS),
       NOTIFY_WEBHOOK_URL: webhook.url,
       NOTIFY_LATENCY_MS: '200',
     };
@@ -199,11 +268,17 @@ async function main() {
 
     console.log(`warm-up: ${WARMUP_SECONDS} s at ${RATE}/s`);
     console.log(fmt(await openModel('warm-up (not counted)', asyncUrls, warm, RATE, WARMUP_SECONDS)));
-    const cpuBefore = await Promise.all(asyncUrls.map(cpuSeconds));
+    const cpuBefore = asyncApis.map((a) => cpuSeconds(a.pid));
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const noticesBefore = webhook.delivered().length;
     const mainStarted = performance.now();
     const main = await openModel(`async, full stack, ${APIS} API process(es)`, asyncUrls, mainWork, RATE, SECONDS);
+    loopDelay.disable();
     console.log(fmt(main));
+    console.log(
+      `generator event-loop delay: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms (10 ms resolution)`,
+    );
     // Machine-independent cost: API-process CPU per hold, including every workflow run the hold causes (its
     // notice delivered, its expiry run started and asleep, its section evicted), measured until they caught up.
     const drainDeadline = Date.now() + 300_000;
@@ -211,7 +286,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 250));
     }
     const drainedAfter = (performance.now() - mainStarted) / 1000;
-    const cpuAfter = await Promise.all(asyncUrls.map(cpuSeconds));
+    const cpuAfter = asyncApis.map((a) => cpuSeconds(a.pid));
     const cpuUsed = cpuAfter.reduce((sum, v, i) => sum + v - (cpuBefore[i] ?? 0), 0);
     const cpuMsPerHold = (cpuUsed * 1000) / main.sent;
     console.log(

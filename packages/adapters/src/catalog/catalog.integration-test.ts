@@ -613,7 +613,7 @@ describe('CachingCatalogRepository: memory copies dropped across processes by pu
 });
 
 describe('catalog/section.changed function', () => {
-  it('evicts that section, its date and its concert from Redis', async () => {
+  it('evicts each changed section of a batch once, with its date and its concert, from Redis', async () => {
     const counting = new CountingCatalogRepository(repo);
     const cached = new CachingCatalogRepository(counting, testRedis.redis);
     await cached.concertDates(fx.concertId, new Date());
@@ -624,11 +624,14 @@ describe('catalog/section.changed function', () => {
       createEvictSection({ cache: new CachingCatalogRepository(repo, testRedis.redis) }),
     );
     const engine = new InngestTestEngine({ function: fn });
-    const { result, error } = await engine.execute({
-      events: [{ name: 'catalog/section.changed', data: { scheduleId: fx.later.scheduleId, sectionId: fx.later.a } }],
-    });
+    const changed = {
+      name: 'catalog/section.changed',
+      data: { scheduleId: fx.later.scheduleId, sectionId: fx.later.a },
+    };
+    const { result, error } = await engine.execute({ events: [changed, changed, changed] });
     expect(error).toBeUndefined();
-    expect(result).toEqual({ evicted: { scheduleId: fx.later.scheduleId, sectionId: fx.later.a } });
+    expect(result).toEqual({ evicted: 1, events: 3 });
+    expect(fn.opts).toMatchObject({ batchEvents: { maxSize: 200, timeout: '1s' } });
     const exists = async (key: string) => (await testRedis.redis.exists(key)) === 1;
     expect(await exists(catalogKeys.seats(fx.later.scheduleId, fx.later.a))).toBe(false);
     expect(await exists(catalogKeys.sections(fx.later.scheduleId))).toBe(false);

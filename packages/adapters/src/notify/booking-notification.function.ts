@@ -1,18 +1,41 @@
 import type { NotifyBooking, NotifySale } from '@concert/domain';
 import type { AppInngest } from '../inngest/client';
-import { parseEventData } from '../inngest/events';
+import { type EventData, parseEventData } from '../inngest/events';
+
+type SeatHeldData = EventData<'reservation/seat.held'>;
 
 /**
- * `reservation/seat.held` -> one Slack-compatible notice. Runs off the request path; a failing or slow webhook
- * is retried here (with backoff) and can never affect the hold itself.
+ * `reservation/seat.held` -> one Slack-compatible notice per held seat. Runs off the request path; a failing or
+ * slow webhook is retried here (with backoff) and can never affect the hold itself.
+ *
+ * Batched (`batchEvents`, up to 100 holds or 1 s): a burst of holds is one run that posts its notices at
+ * once, instead of one run per hold. The first step never throws: it lists the notices that failed, so a retry
+ * never posts a delivered notice twice. Each failed notice then gets its own step, retried with backoff until
+ * the webhook takes it (or its retries run out, as a single-notice run's would).
  */
 export function createBookingNotificationFunction(inngest: AppInngest, deps: { notifyBooking: NotifyBooking }) {
   return inngest.createFunction(
-    { id: 'notify-booking-held', retries: 5, triggers: [{ event: 'reservation/seat.held' }] },
-    async ({ event, step }) => {
-      const held = parseEventData('reservation/seat.held', event.data);
-      await step.run('post-webhook', () => deps.notifyBooking(held));
-      return { notified: held.reservationId };
+    {
+      id: 'notify-booking-held',
+      retries: 5,
+      batchEvents: { maxSize: 100, timeout: '1s' },
+      triggers: [{ event: 'reservation/seat.held' }],
+    },
+    async ({ events, step }) => {
+      const held = new Map<number, SeatHeldData>();
+      for (const event of events) {
+        const data = parseEventData('reservation/seat.held', event.data);
+        held.set(data.reservationId, data);
+      }
+      const failed = await step.run('post-webhooks', async () => {
+        const list = [...held.values()];
+        const results = await Promise.allSettled(list.map((h) => deps.notifyBooking(h)));
+        return list.filter((_, i) => results[i]?.status === 'rejected').map((h) => h.reservationId);
+      });
+      await Promise.all(
+        failed.map((id) => step.run(`retry-${id}`, () => deps.notifyBooking(held.get(id) as SeatHeldData))),
+      );
+      return { notified: held.size, retried: failed.length };
     },
   );
 }

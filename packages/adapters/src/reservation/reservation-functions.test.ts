@@ -63,32 +63,46 @@ describe('reservation workflow functions', () => {
     expect(fn.opts).toMatchObject({ singleton: { mode: 'skip' }, triggers: [{ cron: '* * * * *' }] });
   });
 
-  it('booking notice: posts one Slack-compatible message per held seat, and fails (to be retried) when the webhook does', async () => {
+  it('booking notices, batched: one message per held seat; a failed one is retried alone, never a delivered one', async () => {
     const sent: NotificationMessage[] = [];
-    let failing = false;
+    const down = new Set<number>();
     const notifyBooking = createNotifyBooking({
       notifier: {
         send: async (m) => {
-          if (failing) throw new Error('webhook 500');
+          const id = Number(/#(\d+),/.exec(m.text)?.[1]);
+          if (down.has(id)) throw new Error('webhook 500');
           sent.push(m);
         },
       },
     });
     const fn = createBookingNotificationFunction(inngest, { notifyBooking });
-    const ok = await new InngestTestEngine({
-      function: fn,
-      events: [{ name: 'reservation/seat.held', data: held }],
-    }).execute();
-    expect(ok.result).toEqual({ notified: 42 });
-    expect(sent).toHaveLength(1);
-    expect(sent[0]?.text).toContain('#42,');
-    failing = true;
-    const bad = await new InngestTestEngine({
-      function: fn,
-      events: [{ name: 'reservation/seat.held', data: held }],
-    }).execute();
+    expect(fn.opts).toMatchObject({ retries: 5, batchEvents: { maxSize: 100, timeout: '1s' } });
+    const batch = [42, 43, 44, 42].map((reservationId) => ({
+      name: 'reservation/seat.held' as const,
+      data: { ...held, reservationId },
+    }));
+    const ok = await new InngestTestEngine({ function: fn, events: batch }).execute();
+    // The same hold delivered twice in one batch (an event redelivered) is noticed once.
+    expect(ok.result).toEqual({ notified: 3, retried: 0 });
+    expect(sent.map((m) => /#(\d+),/.exec(m.text)?.[1]).sort()).toEqual(['42', '43', '44']);
+
+    sent.length = 0;
+    down.add(43);
+    const bad = await new InngestTestEngine({ function: fn, events: batch }).execute();
+    // 42 and 44 went out in the first step; 43's own step failed and is what the runner retries.
+    expect(sent.map((m) => /#(\d+),/.exec(m.text)?.[1]).sort()).toEqual(['42', '44']);
     expect(bad.error).toBeTruthy();
-    expect(fn.opts).toMatchObject({ retries: 5 });
+
+    // The retry replays the first step from memory (no second post of 42 or 44) and delivers 43.
+    sent.length = 0;
+    down.clear();
+    const retried = await new InngestTestEngine({
+      function: fn,
+      events: batch,
+      steps: [{ id: 'post-webhooks', handler: () => [43] }],
+    }).execute();
+    expect(retried.result).toEqual({ notified: 3, retried: 1 });
+    expect(sent.map((m) => /#(\d+),/.exec(m.text)?.[1])).toEqual(['43']);
   });
 
   it('sale notice: posts one message per completed payment, and fails (to be retried) when the webhook does', async () => {

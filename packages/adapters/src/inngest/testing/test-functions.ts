@@ -129,11 +129,11 @@ export function createWorkflowTestFunctions(inngest: AppInngest, redis: Redis, o
     },
   );
 
-  // batchEvents: one run per up to 5 events of one group, or whatever a group has gathered after 300 ms.
+  // batchEvents: one run per up to 5 events of one group, or whatever a group has gathered after 1 s.
   const batched = inngest.createFunction(
     {
       id: 'test-batched',
-      batchEvents: { maxSize: 5, timeout: '300ms', key: 'event.data.group' },
+      batchEvents: { maxSize: 5, timeout: '1s', key: 'event.data.group' },
       triggers: [{ event: 'test/batch.item' }],
     },
     async ({ events, step }) => {
