@@ -11,6 +11,7 @@ import {
   createWorkflows,
   createWorkflowTestFunctions,
   type Db,
+  eventSink,
   HttpPaymentGateway,
   InngestEventPublisher,
   KyselyPaymentStore,
@@ -139,7 +140,7 @@ export function createContainer(env: Env): Container {
     signingKey: env.INNGEST_SIGNING_KEY,
     ...(inngestTransport ? { fetch: inngestTransport.fetch } : {}),
   });
-  const events = new InngestEventPublisher(inngest, 2_000, (error: unknown) =>
+  const events = new InngestEventPublisher(eventSink(inngest, inngestTransport), 2_000, (error: unknown) =>
     console.warn(`event not sent: ${(error as Error).message}`),
   );
   const functions: InngestFunction.Any[] = [];

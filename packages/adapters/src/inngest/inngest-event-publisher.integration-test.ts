@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRedis, type TestRedis } from '../testing';
 import { createInngest } from './client';
-import { InngestEventPublisher } from './inngest-event-publisher';
+import { eventSink, InngestEventPublisher } from './inngest-event-publisher';
 import { LocalRunner } from './local-runner/local-runner';
 import { LocalInngestTransport } from './local-runner/transport';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
   await redis?.destroy();
 });
 
-function build(options: { failSends?: boolean } = {}) {
+function build(options: { failSends?: boolean; direct?: boolean } = {}) {
   const transport = new LocalInngestTransport();
   const sends: number[] = [];
   const countingFetch = (async (input: string | URL | Request, init?: RequestInit) => {
@@ -36,7 +36,11 @@ function build(options: { failSends?: boolean } = {}) {
     handler: () => () => Promise.reject(),
   });
   const failures: unknown[][] = [];
-  const publisher = new InngestEventPublisher(inngest, 2_000, (_error, events) => failures.push([...events]));
+  const publisher = new InngestEventPublisher(
+    eventSink(inngest, options.direct ? transport : undefined),
+    2_000,
+    (_error, events) => failures.push([...events]),
+  );
   return { publisher, sends, failures };
 }
 
@@ -52,6 +56,16 @@ describe('InngestEventPublisher', () => {
     // A later turn is a new send.
     await publisher.publish(section(7));
     expect(sends).toEqual([80, 1]);
+  });
+
+  it('local mode: straight into the runner stream, without the SDK send path', async () => {
+    const { publisher, sends } = build({ direct: true });
+    const before = await redis.redis.xlen('wf:events');
+    await Promise.all([publisher.publish(section(1)), publisher.publish(section(2), section(3))]);
+    expect(sends).toEqual([]);
+    expect((await redis.redis.xlen('wf:events')) - before).toBe(3);
+    const last = await redis.redis.xrevrange('wf:events', '+', '-', 'COUNT', 1);
+    expect(JSON.parse(last[0]?.[1][1] as string)).toMatchObject(section(3));
   });
 
   it('splits a turn with more than 500 events into several sends, keeping each publish whole', async () => {

@@ -2,8 +2,21 @@ import type { DomainEvent, EventPublisher } from '@concert/domain';
 import type { AppInngest } from './client';
 import { EVENT_SCHEMAS, type EventName } from './events';
 
+export interface EventPayload {
+  readonly name: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** Where events go: `inngest.send` (server mode), or the local runner's `transport.ingest` (local mode). */
+export type SendEvents = (payloads: EventPayload[]) => Promise<unknown>;
+
+/** The sink for this client: in-process when it was built on a local transport, else the SDK's send. */
+export function eventSink(inngest: AppInngest, local?: { ingest: SendEvents }): SendEvents {
+  return local ? (payloads) => local.ingest(payloads) : (payloads) => inngest.send(payloads);
+}
+
 interface Pending {
-  readonly payloads: Array<{ name: string; data: Record<string, unknown> }>;
+  readonly payloads: EventPayload[];
   readonly events: readonly DomainEvent[];
   readonly done: () => void;
 }
@@ -12,13 +25,13 @@ interface Pending {
 const MAX_EVENTS_PER_SEND = 500;
 
 /**
- * Sends domain events to Inngest. Each payload is checked against its schema before it leaves. Sending is
+ * Sends domain events to Inngest (through `send`, see `eventSink`). Each payload is checked against its schema before it leaves. Sending is
  * bounded by `timeoutMs` and never throws into the request path: the state is already in MySQL and a
  * reconciler re-drives anything whose event was lost.
  *
  * Events published in the same turn of the event loop (one hold's `seat.held` and `section.changed`, and every
- * other request that committed in that turn) go out in one `inngest.send`: one request to the Inngest server,
- * and one pass through the SDK's send path, instead of one per call. Each `publish` still resolves only once its
+ * other request that committed in that turn) go out in one send: one request to the Inngest server (or one
+ * Redis round trip to the local runner's stream) instead of one per call. Each `publish` still resolves only once its
  * events are sent (or have failed and been reported).
  */
 export class InngestEventPublisher implements EventPublisher {
@@ -26,7 +39,7 @@ export class InngestEventPublisher implements EventPublisher {
   private scheduled = false;
 
   constructor(
-    private readonly inngest: AppInngest,
+    private readonly send: SendEvents,
     private readonly timeoutMs = 2_000,
     private readonly onError: (error: unknown, events: readonly DomainEvent[]) => void = () => {},
   ) {}
@@ -56,24 +69,24 @@ export class InngestEventPublisher implements EventPublisher {
     let size = 0;
     for (const item of all) {
       if (size > 0 && size + item.payloads.length > MAX_EVENTS_PER_SEND) {
-        void this.send(batch);
+        void this.deliver(batch);
         batch = [];
         size = 0;
       }
       batch.push(item);
       size += item.payloads.length;
     }
-    if (batch.length) void this.send(batch);
+    if (batch.length) void this.deliver(batch);
   }
 
-  private async send(batch: Pending[]): Promise<void> {
+  private async deliver(batch: Pending[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.inngest.send(batch.flatMap((item) => item.payloads)),
+        this.send(batch.flatMap((item) => item.payloads)),
         new Promise((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`inngest.send timed out after ${this.timeoutMs} ms`)),
+            () => reject(new Error(`sending events timed out after ${this.timeoutMs} ms`)),
             this.timeoutMs,
           );
         }),

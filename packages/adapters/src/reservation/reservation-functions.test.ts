@@ -22,29 +22,50 @@ const held = {
   expiresAt: '2026-12-01T10:05:00.000Z',
 };
 
+/** `reservation/seat.held` events for these reservations (a batch), with their own deadlines if given. */
+function heldEvents(ids: number[], deadlines?: string[]) {
+  const [first, ...rest] = ids.map((reservationId, i) => ({
+    name: 'reservation/seat.held' as const,
+    data: { ...held, reservationId, expiresAt: deadlines?.[i] ?? held.expiresAt },
+  }));
+  if (!first) throw new Error('a batch has at least one event');
+  return [first, ...rest] as [typeof first, ...(typeof first)[]];
+}
+
 /** The function bodies on their own (`@inngest/test`): no runner, no MySQL. */
 describe('reservation workflow functions', () => {
-  it('hold expiry: sleeps until just after the deadline, then expires that reservation', async () => {
+  it('hold expiry, batched: sleeps until just after each group of deadlines, then expires exactly those holds', async () => {
     const calls: number[] = [];
     const fn = createHoldExpiryFunction(inngest, {
       expireHold: async ({ reservationId }) => {
         calls.push(reservationId);
-        return 'expired' as ExpireOutcome;
+        return (reservationId === 45 ? 'not-held' : 'expired') as ExpireOutcome;
       },
     });
+    expect(fn.opts).toMatchObject({
+      retries: 5,
+      batchEvents: { maxSize: 100, timeout: '1s' },
+      triggers: [{ event: 'reservation/seat.held' }],
+    });
+    const at = (ms: number) => new Date(Date.parse(held.expiresAt) + ms).toISOString();
+    // 42..44 lapse within 1 s of each other (one sleep); 45 a minute later (its own); 42 delivered twice.
+    const events = heldEvents([42, 43, 44, 45, 42], [0, 400, 900, 60_000, 0].map(at));
     const t = new InngestTestEngine({
       function: fn,
-      events: [{ name: 'reservation/seat.held', data: held }],
-      // The sleep is resolved by the test instead of a runner.
-      steps: [{ id: 'until-deadline', handler: () => null }],
+      events,
+      // Sleeps are resolved by the test instead of a runner.
+      steps: [
+        { id: 'until-deadline-0', handler: () => null },
+        { id: 'until-deadline-1', handler: () => null },
+      ],
     });
     const { result, ctx } = await t.execute();
-    expect(result).toEqual({ reservationId: 42, outcome: 'expired' });
-    expect(calls).toEqual([42]);
+    expect(result).toEqual({ holds: 4, outcomes: { expired: 3, 'not-held': 1 } });
+    expect(calls.sort()).toEqual([42, 43, 44, 45]);
     const sleep = ctx.step.sleepUntil as unknown as { mock: { calls: unknown[][] } };
-    const [, until] = sleep.mock.calls[0] ?? [];
-    expect(new Date(until as Date).getTime()).toBeGreaterThan(Date.parse(held.expiresAt));
-    expect(fn.opts).toMatchObject({ retries: 5, triggers: [{ event: 'reservation/seat.held' }] });
+    const wakes = sleep.mock.calls.map(([, until]) => new Date(until as Date).getTime());
+    // Each group wakes after its last deadline, never before any of its holds is due.
+    expect(wakes).toEqual([Date.parse(at(900)) + 250, Date.parse(at(60_000)) + 250]);
   });
 
   it('reconciler: a once-a-minute singleton that expires every due hold in chunks', async () => {
@@ -77,10 +98,7 @@ describe('reservation workflow functions', () => {
     });
     const fn = createBookingNotificationFunction(inngest, { notifyBooking });
     expect(fn.opts).toMatchObject({ retries: 5, batchEvents: { maxSize: 100, timeout: '1s' } });
-    const batch = [42, 43, 44, 42].map((reservationId) => ({
-      name: 'reservation/seat.held' as const,
-      data: { ...held, reservationId },
-    }));
+    const batch = heldEvents([42, 43, 44, 42]);
     const ok = await new InngestTestEngine({ function: fn, events: batch }).execute();
     // The same hold delivered twice in one batch (an event redelivered) is noticed once.
     expect(ok.result).toEqual({ notified: 3, retried: 0 });

@@ -29,6 +29,16 @@ export class LocalInngestTransport {
     this.api = api;
   }
 
+  /**
+   * Events straight into the runner's durable stream: what `inngest.send` ends in, minus the SDK's HTTP framing
+   * (headers, env lookups, Request/Response objects), which a profile put at ~0.4 ms of CPU per send. For the
+   * product's event publisher; functions' `step.sendEvent` keeps going through the SDK.
+   */
+  readonly ingest = async (events: readonly IncomingEvent[]): Promise<string[]> => {
+    if (!this.api) throw new Error('local workflow runner not attached');
+    return this.api.ingest(events);
+  };
+
   readonly fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const body = init?.body ?? (input instanceof Request ? await input.text() : undefined);
