@@ -29,8 +29,8 @@ export function createBookingNotificationFunction(inngest: AppInngest, deps: { n
       }
       const failed = await step.run('post-webhooks', async () => {
         const list = [...held.values()];
-        const results = await Promise.allSettled(list.map((h) => deps.notifyBooking(h)));
-        return list.filter((_, i) => results[i]?.status === 'rejected').map((h) => h.reservationId);
+        const delivered = await settleWithLimit(list, POSTS_IN_FLIGHT, (h) => deps.notifyBooking(h));
+        return list.filter((_, i) => !delivered[i]).map((h) => h.reservationId);
       });
       await Promise.all(
         failed.map((id) => step.run(`retry-${id}`, () => deps.notifyBooking(held.get(id) as SeatHeldData))),
@@ -38,6 +38,29 @@ export function createBookingNotificationFunction(inngest: AppInngest, deps: { n
       return { notified: held.size, retried: failed.length };
     },
   );
+}
+
+/**
+ * Webhook calls of one batch in flight at once: enough to post 100 notices to a 200 ms webhook in ~1 s, few
+ * enough that starting them never holds the event loop (and the API's requests) for long in one go.
+ */
+const POSTS_IN_FLIGHT = 20;
+
+/** Runs `fn` over `items`, at most `limit` at a time; says for each item whether it succeeded. */
+async function settleWithLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>) {
+  const ok: boolean[] = new Array(items.length).fill(false);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      ok[i] = await fn(items[i] as T).then(
+        () => true,
+        () => false,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return ok;
 }
 
 /** `payment/completed` -> one "seat sold" notice, with the same retries and the same isolation as above. */
