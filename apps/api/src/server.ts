@@ -4,12 +4,13 @@ import { sql } from 'kysely';
 import { registerCatalogFastPaths } from './catalog/catalog-fast-path.route';
 import type { Container } from './container';
 import { registerQueueFastPaths } from './queue/queue-fast-path.route';
+import { registerReservationFastPaths } from './reservation/reservation-fast-path.route';
 import { type AppRouter, appRouter } from './trpc/app.router';
 import { type Context, retryAfterHeader } from './trpc/trpc';
 import { headerValue } from './trpc/trpc-fallback';
 
 export interface ServerOptions {
-  /** Serve the hot calls (queue.status, queue.enter, catalog reads) by lean routes (default: FAST_PATHS). */
+  /** Serve the hot calls (queue.status, queue.enter, catalog reads, reservation.hold) by lean routes (default: FAST_PATHS). */
   readonly fastPaths?: boolean;
 }
 
@@ -103,10 +104,12 @@ export async function buildServer(container: Container, options: ServerOptions =
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
-  // The hottest requests skip tRPC's Fetch machinery but answer in the same wire format (docs/queue.md, docs/catalog.md).
+  // The hottest requests skip tRPC's Fetch machinery but answer in the same wire format (docs/queue.md, docs/catalog.md,
+  // docs/reservations.md).
   if (options.fastPaths ?? container.env.FAST_PATHS) {
     registerQueueFastPaths(app, container);
     registerCatalogFastPaths(app, container);
+    registerReservationFastPaths(app, container);
   }
 
   return app;

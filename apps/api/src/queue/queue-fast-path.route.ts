@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Container } from '../container';
 import { queueInputs } from '../trpc/routers/queue.router';
-import type { Context } from '../trpc/trpc';
-import { headerValue, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
+import { leanContext, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
 
 /**
  * Lean routes for the waiting room's two hot calls (PERFORMANCE.md): `GET /trpc/queue.status`, polled by every
@@ -16,14 +15,8 @@ import { headerValue, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-
  * `/trpc/:path`.
  */
 export function registerQueueFastPaths(app: FastifyInstance, container: Container): void {
-  const contextOf = (headers: Record<string, string | string[] | undefined>): Context => ({
-    container,
-    authorization: headerValue(headers.authorization),
-    queueToken: headerValue(headers['x-queue-token']),
-  });
-
   app.get('/trpc/queue.status', async (req, reply) => {
-    const ctx = contextOf(req.headers);
+    const ctx = leanContext(container, req.headers);
     const query = req.query as Record<string, unknown>;
     const plain = query.batch === undefined && (query.input === undefined || query.input === '{}');
     if (!plain) return viaTrpc(req, reply, ctx);
@@ -46,7 +39,7 @@ export function registerQueueFastPaths(app: FastifyInstance, container: Containe
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
     scope.post('/trpc/queue.enter', async (req, reply) => {
-      const ctx = contextOf(req.headers);
+      const ctx = leanContext(container, req.headers);
       const body = typeof req.body === 'string' ? req.body : '';
       if ((req.query as Record<string, unknown>).batch !== undefined) return viaTrpc(req, reply, ctx, body);
       let input: z.output<typeof queueInputs.enter>;

@@ -1,13 +1,19 @@
 import { type DomainCode, DomainError } from '@concert/domain';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { getErrorShape, getHTTPStatusCodeFromError, TRPCError } from '@trpc/server/unstable-core-do-not-import';
+import {
+  getErrorShape,
+  getHTTPStatusCodeFromError,
+  getTRPCErrorFromUnknown,
+  TRPCError,
+} from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Container } from '../container';
 import { appRouter } from './app.router';
 import { ERROR_MAPPING } from './error-mapping';
 import { type Context, retryAfterHeader } from './trpc';
 
 /**
- * The toolkit of the lean routes (queue.status, queue.enter, catalog reads): they answer the plain form of a hot
+ * The toolkit of the lean routes (queue.status, queue.enter, catalog reads, reservation.hold): they answer the plain form of a hot
  * procedure themselves, in tRPC's exact wire format, and hand anything else to the real tRPC handler.
  */
 
@@ -42,23 +48,58 @@ export function sendTrpcData(reply: FastifyReply, data: unknown) {
   return reply.header('content-type', 'application/json').send(JSON.stringify({ result: { data } }));
 }
 
+export interface LeanCall {
+  readonly ctx: Context;
+  readonly path: string;
+  readonly type: 'query' | 'mutation';
+  readonly input: unknown;
+}
+
+/** The tRPC context of a lean route, built from the same headers as the plugin's createContext. */
+export function leanContext(container: Container, headers: Record<string, string | string[] | undefined>): Context {
+  return {
+    container,
+    authorization: headerValue(headers.authorization),
+    queueToken: headerValue(headers['x-queue-token']),
+  };
+}
+
 /** A domain failure shaped by the router's own errorFormatter, with the HTTP status tRPC would give it. */
 export function sendTrpcError(
   reply: FastifyReply,
-  call: { ctx: Context; path: string; type: 'query' | 'mutation'; input: unknown },
+  call: LeanCall,
   code: DomainCode,
   message: string,
   details?: Readonly<Record<string, unknown>>,
 ) {
   const cause = new DomainError(code, message, details);
-  const error = new TRPCError({ code: ERROR_MAPPING[code], message, cause });
+  return sendTrpcFailure(reply, call, new TRPCError({ code: ERROR_MAPPING[code], message, cause }));
+}
+
+/** Any tRPC error as the HTTP handler answers it: formatted shape, status, Retry-After, 500s logged. */
+function sendTrpcFailure(reply: FastifyReply, call: LeanCall, error: TRPCError) {
+  if (error.code === 'INTERNAL_SERVER_ERROR')
+    reply.log.error({ err: error.cause ?? error, path: call.path }, 'procedure failed');
   const shape = getErrorShape({ config: appRouter._def._config, error, ...call });
-  const retryAfter = retryAfterHeader(cause);
+  const retryAfter = retryAfterHeader(error.cause);
   if (retryAfter) reply.header('retry-after', retryAfter);
   return reply
     .code(getHTTPStatusCodeFromError(error))
     .header('content-type', 'application/json')
     .send(JSON.stringify({ error: shape }));
+}
+
+/**
+ * Runs a procedure through tRPC's server-side caller (`run`: the same middlewares, input parser and handler as
+ * over HTTP) and answers in tRPC's wire format, success or failure. For a mutation that must run at most once
+ * (a hold): a failure is answered as tRPC would answer it, never handed to `viaTrpc`, which would run it again.
+ */
+export async function answerDirectly(reply: FastifyReply, call: LeanCall, run: () => Promise<unknown>) {
+  try {
+    return sendTrpcData(reply, await run());
+  } catch (cause) {
+    return sendTrpcFailure(reply, call, getTRPCErrorFromUnknown(cause));
+  }
 }
 
 /** The first value of a header that may repeat. */

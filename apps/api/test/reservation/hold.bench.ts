@@ -225,6 +225,7 @@ async function main() {
       QUEUE_ADMIT_PER_TICK: '100000',
       HOLD_TTL_SECONDS: '300',
       API_WORKERS: String(WORKERS),
+      FAST_PATHS: process.env.FAST_PATHS ?? 'on',
       NOTIFY_WEBHOOK_URL: webhook.url,
       NOTIFY_LATENCY_MS: '200',
     };

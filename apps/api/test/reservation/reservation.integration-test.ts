@@ -7,7 +7,8 @@ import { enterQueue, median, pollUntil, signInWithActivePass, trpc } from './trp
 
 /**
  * issue 6 through the real HTTP stack: two API processes on one MySQL and one Redis, their Inngest functions
- * running in local mode, a local webhook server standing in for Slack.
+ * running in local mode, a local webhook server standing in for Slack. A answers `reservation.hold` on its lean
+ * route (FAST_PATHS, the default), B through tRPC's HTTP handler, so the races below span both.
  */
 const AUTH_SECRET = 'reservation-integration-test-secret-0123456789';
 let tdb: TestDatabase;
@@ -64,7 +65,11 @@ beforeAll(async () => {
     QUEUE_MAX_ACTIVE: '2',
     QUEUE_ADMIT_PER_TICK: '2',
   };
-  [apiA, apiB, apiShortTtl] = await Promise.all([startApi(shared), startApi(shared), startApi(shortTtl)]);
+  [apiA, apiB, apiShortTtl] = await Promise.all([
+    startApi(shared),
+    startApi({ ...shared, FAST_PATHS: 'off' }),
+    startApi(shortTtl),
+  ]);
   apis.push(apiA, apiB, apiShortTtl);
 }, 180_000);
 
@@ -195,6 +200,74 @@ describe('reservation.hold across two API processes', () => {
     // Nothing was written by any refused call.
     const rows = await tdb.db.selectFrom('reservations').select('id').where('user_id', '=', 204).execute();
     expect(rows).toHaveLength(0);
+  });
+
+  it('answers reservation.hold on the lean route (A) exactly as tRPC does (B), case by case', async () => {
+    const c = concert(2);
+    const [owner, other, limited, elsewhere] = await Promise.all([
+      signInWithActivePass(apiA.url, 205, c.concertId),
+      signInWithActivePass(apiA.url, 206, c.concertId),
+      signInWithActivePass(apiA.url, 207, c.concertId),
+      signInWithActivePass(apiA.url, 208, concert(0).concertId),
+    ]);
+    const post = async (
+      api: RunningApi,
+      who: { session?: string; queueToken?: string },
+      body: string,
+      query = '',
+    ): Promise<{ status: number; body: unknown; byTrpcHandler: boolean }> => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (who.session) headers.authorization = `Bearer ${who.session}`;
+      if (who.queueToken) headers['x-queue-token'] = who.queueToken;
+      const res = await fetch(`${api.url}/trpc/reservation.hold${query}`, { method: 'POST', headers, body });
+      // tRPC's HTTP handler adds `vary: trpc-accept, accept`; the lean route does not: which one answered.
+      return { status: res.status, body: await res.json(), byTrpcHandler: res.headers.has('vary') };
+    };
+    const hold = (seatId: number) => JSON.stringify({ seatId });
+    const delegated = new Set(['not JSON', 'empty body', 'a batch']);
+    // `other` holds seat 100 first, so it is taken for everyone below.
+    expect((await post(apiB, other, hold(seat(2, 100)))).status).toBe(200);
+    // `limited` fills its per-date limit.
+    for (const i of [110, 111, 112, 113]) expect((await post(apiB, limited, hold(seat(2, i)))).status).toBe(200);
+    const cases: Array<[string, { session?: string; queueToken?: string }, string, string?]> = [
+      ['no session', {}, hold(seat(2, 101))],
+      ['no pass', { session: owner.session }, hold(seat(2, 101))],
+      ['forged pass', { session: owner.session, queueToken: `${owner.queueToken}x` }, hold(seat(2, 101))],
+      ['pass for another concert', elsewhere, hold(seat(2, 101))],
+      ['negative id', owner, hold(-1)],
+      ['no seatId', owner, '{}'],
+      ['a string id', owner, '{"seatId":"7"}'],
+      ['not JSON', owner, 'not json'],
+      ['empty body', owner, ''],
+      ['unknown seat', owner, hold(99_999_999)],
+      ['seat taken', owner, hold(seat(2, 100))],
+      ['limit reached', limited, hold(seat(2, 114))],
+      ['a batch', owner, JSON.stringify({ 0: { seatId: 99_999_999 } }), '?batch=1'],
+    ];
+    for (const [name, who, body, query] of cases) {
+      const lean = await post(apiA, who, body, query);
+      const viaTrpc = await post(apiB, who, body, query);
+      expect(lean.status, name).toBe(viaTrpc.status);
+      expect(lean.status, name).not.toBe(200);
+      expect(lean.body, name).toEqual(viaTrpc.body);
+      expect(lean.byTrpcHandler, name).toBe(delegated.has(name));
+      expect(viaTrpc.byTrpcHandler, name).toBe(true);
+    }
+    // Success: the same shape from both, for two different seats.
+    const a = (await post(apiA, owner, hold(seat(2, 120)))) as Awaited<ReturnType<typeof post>> & {
+      body: { result: { data: HoldOut } };
+    };
+    const b = (await post(apiB, owner, hold(seat(2, 121)))) as Awaited<ReturnType<typeof post>> & {
+      body: { result: { data: HoldOut } };
+    };
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect([a.byTrpcHandler, b.byTrpcHandler]).toEqual([false, true]);
+    const neutral = (r: HoldOut) => ({ ...r, reservationId: 0, seatId: 0, expiresAt: r.expiresAt.slice(0, 15) });
+    expect(neutral(a.body.result.data)).toEqual(neutral(b.body.result.data));
+    expect(a.body.result.data).toMatchObject({ seatId: seat(2, 120), status: 'HELD', concertId: c.concertId });
+    // Every refused call wrote nothing: the owner has exactly its two holds.
+    const rows = await tdb.db.selectFrom('reservations').select('seat_id').where('user_id', '=', 205).execute();
+    expect(rows.map((r) => Number(r.seat_id)).sort()).toEqual([seat(2, 120), seat(2, 121)].sort());
   });
 
   it('delivers one notice per hold, and hold latency does not depend on the webhook (200 ms or failing)', async () => {
