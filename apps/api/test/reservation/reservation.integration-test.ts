@@ -204,6 +204,7 @@ describe('reservation.hold across two API processes', () => {
 
   it('answers reservation.hold on the lean route (A) exactly as tRPC does (B), case by case', async () => {
     const c = concert(2);
+    // Seats 175-191 of this concert: the notice test below holds seats 50-169.
     const [owner, other, limited, elsewhere] = await Promise.all([
       signInWithActivePass(apiA.url, 205, c.concertId),
       signInWithActivePass(apiA.url, 206, c.concertId),
@@ -225,23 +226,23 @@ describe('reservation.hold across two API processes', () => {
     };
     const hold = (seatId: number) => JSON.stringify({ seatId });
     const delegated = new Set(['not JSON', 'empty body', 'a batch']);
-    // `other` holds seat 100 first, so it is taken for everyone below.
-    expect((await post(apiB, other, hold(seat(2, 100)))).status).toBe(200);
+    // `other` holds seat 175 first, so it is taken for everyone below.
+    expect((await post(apiB, other, hold(seat(2, 175)))).status).toBe(200);
     // `limited` fills its per-date limit.
-    for (const i of [110, 111, 112, 113]) expect((await post(apiB, limited, hold(seat(2, i)))).status).toBe(200);
+    for (const i of [180, 181, 182, 183]) expect((await post(apiB, limited, hold(seat(2, i)))).status).toBe(200);
     const cases: Array<[string, { session?: string; queueToken?: string }, string, string?]> = [
-      ['no session', {}, hold(seat(2, 101))],
-      ['no pass', { session: owner.session }, hold(seat(2, 101))],
-      ['forged pass', { session: owner.session, queueToken: `${owner.queueToken}x` }, hold(seat(2, 101))],
-      ['pass for another concert', elsewhere, hold(seat(2, 101))],
+      ['no session', {}, hold(seat(2, 176))],
+      ['no pass', { session: owner.session }, hold(seat(2, 176))],
+      ['forged pass', { session: owner.session, queueToken: `${owner.queueToken}x` }, hold(seat(2, 176))],
+      ['pass for another concert', elsewhere, hold(seat(2, 176))],
       ['negative id', owner, hold(-1)],
       ['no seatId', owner, '{}'],
       ['a string id', owner, '{"seatId":"7"}'],
       ['not JSON', owner, 'not json'],
       ['empty body', owner, ''],
       ['unknown seat', owner, hold(99_999_999)],
-      ['seat taken', owner, hold(seat(2, 100))],
-      ['limit reached', limited, hold(seat(2, 114))],
+      ['seat taken', owner, hold(seat(2, 175))],
+      ['limit reached', limited, hold(seat(2, 184))],
       ['a batch', owner, JSON.stringify({ 0: { seatId: 99_999_999 } }), '?batch=1'],
     ];
     for (const [name, who, body, query] of cases) {
@@ -254,20 +255,20 @@ describe('reservation.hold across two API processes', () => {
       expect(viaTrpc.byTrpcHandler, name).toBe(true);
     }
     // Success: the same shape from both, for two different seats.
-    const a = (await post(apiA, owner, hold(seat(2, 120)))) as Awaited<ReturnType<typeof post>> & {
+    const a = (await post(apiA, owner, hold(seat(2, 190)))) as Awaited<ReturnType<typeof post>> & {
       body: { result: { data: HoldOut } };
     };
-    const b = (await post(apiB, owner, hold(seat(2, 121)))) as Awaited<ReturnType<typeof post>> & {
+    const b = (await post(apiB, owner, hold(seat(2, 191)))) as Awaited<ReturnType<typeof post>> & {
       body: { result: { data: HoldOut } };
     };
     expect([a.status, b.status]).toEqual([200, 200]);
     expect([a.byTrpcHandler, b.byTrpcHandler]).toEqual([false, true]);
     const neutral = (r: HoldOut) => ({ ...r, reservationId: 0, seatId: 0, expiresAt: r.expiresAt.slice(0, 15) });
     expect(neutral(a.body.result.data)).toEqual(neutral(b.body.result.data));
-    expect(a.body.result.data).toMatchObject({ seatId: seat(2, 120), status: 'HELD', concertId: c.concertId });
+    expect(a.body.result.data).toMatchObject({ seatId: seat(2, 190), status: 'HELD', concertId: c.concertId });
     // Every refused call wrote nothing: the owner has exactly its two holds.
     const rows = await tdb.db.selectFrom('reservations').select('seat_id').where('user_id', '=', 205).execute();
-    expect(rows.map((r) => Number(r.seat_id)).sort()).toEqual([seat(2, 120), seat(2, 121)].sort());
+    expect(rows.map((r) => Number(r.seat_id)).sort()).toEqual([seat(2, 190), seat(2, 191)].sort());
   });
 
   it('delivers one notice per hold, and hold latency does not depend on the webhook (200 ms or failing)', async () => {
