@@ -158,9 +158,8 @@ export function createContainer(env: Env): Container {
   // After a seat changes state: the catalog's eviction hook (this process's memory, Redis, and the
   // catalog/section.changed event for the eviction function).
   const seatChanges: SeatChangeListener = { seatChanged: (change) => catalog.eviction.onSeatChanged(change) };
-  const notifier = env.NOTIFY_WEBHOOK_URL
-    ? new WebhookBookingNotifier(env.NOTIFY_WEBHOOK_URL)
-    : new LogBookingNotifier();
+  const webhookNotifier = env.NOTIFY_WEBHOOK_URL ? new WebhookBookingNotifier(env.NOTIFY_WEBHOOK_URL) : undefined;
+  const notifier = webhookNotifier ?? new LogBookingNotifier();
   const notifyBooking = createNotifyBooking({ notifier });
   const holdDeps = { reservations: reservationRepository, clock: systemClock, events, seatChanges };
   const reservation = {
@@ -261,6 +260,7 @@ export function createContainer(env: Env): Container {
     catalog,
     async close() {
       await workflows.stop();
+      await webhookNotifier?.close();
       catalog.close();
       redis.disconnect();
       await db.destroy();

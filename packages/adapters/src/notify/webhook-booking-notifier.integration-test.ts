@@ -38,6 +38,13 @@ describe('WebhookBookingNotifier against the webhook simulator (127.0.0.1)', () 
     sim.configure({ latencyMs: 0 });
   });
 
+  it('keeps the path and query of the webhook URL', async () => {
+    const notifier = new WebhookBookingNotifier(`${sim.url}?channel=ops`);
+    await notifier.send({ text: 'with query' });
+    await notifier.close();
+    expect(sim.received.at(-1)).toEqual({ text: 'with query', status: 200 });
+  });
+
   it('logs only when no webhook is configured', async () => {
     const lines: string[] = [];
     await new LogBookingNotifier((l) => lines.push(l)).send({ text: 'held' });
