@@ -10,7 +10,7 @@ import { type Context, retryAfterHeader } from './trpc/trpc';
 import { headerValue } from './trpc/trpc-fallback';
 
 export interface ServerOptions {
-  /** Serve the hot calls (queue.status, queue.enter, catalog reads, reservation.hold) by lean routes (default: FAST_PATHS). */
+  /** Serve the hot calls (queue.status, queue.enter, catalog reads, reservation.hold) by lean routes (FAST_PATHS). */
   readonly fastPaths?: boolean;
 }
 
@@ -104,8 +104,8 @@ export async function buildServer(container: Container, options: ServerOptions =
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
-  // The hottest requests skip tRPC's Fetch machinery but answer in the same wire format (docs/queue.md, docs/catalog.md,
-  // docs/reservations.md).
+  // The hottest requests skip tRPC's Fetch machinery but answer in the same wire format (docs/queue.md,
+  // docs/catalog.md, docs/reservations.md).
   if (options.fastPaths ?? container.env.FAST_PATHS) {
     registerQueueFastPaths(app, container);
     registerCatalogFastPaths(app, container);

@@ -13,8 +13,9 @@ import { ERROR_MAPPING } from './error-mapping';
 import { type Context, retryAfterHeader } from './trpc';
 
 /**
- * The toolkit of the lean routes (queue.status, queue.enter, catalog reads, reservation.hold): they answer the plain form of a hot
- * procedure themselves, in tRPC's exact wire format, and hand anything else to the real tRPC handler.
+ * The toolkit of the lean routes (queue.status, queue.enter, catalog reads, reservation.hold): they answer the
+ * plain form of a hot procedure themselves, in tRPC's exact wire format, and hand anything else to the real tRPC
+ * handler.
  */
 
 /**

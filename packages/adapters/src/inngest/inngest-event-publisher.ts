@@ -25,14 +25,14 @@ interface Pending {
 const MAX_EVENTS_PER_SEND = 500;
 
 /**
- * Sends domain events to Inngest (through `send`, see `eventSink`). Each payload is checked against its schema before it leaves. Sending is
- * bounded by `timeoutMs` and never throws into the request path: the state is already in MySQL and a
- * reconciler re-drives anything whose event was lost.
+ * Sends domain events to Inngest (through `send`, see `eventSink`). Each payload is checked against its schema
+ * before it leaves. Sending is bounded by `timeoutMs` and never throws into the request path: the state is
+ * already in MySQL and a reconciler re-drives anything whose event was lost.
  *
  * Events published in the same turn of the event loop (one hold's `seat.held` and `section.changed`, and every
  * other request that committed in that turn) go out in one send: one request to the Inngest server (or one
- * Redis round trip to the local runner's stream) instead of one per call. Each `publish` still resolves only once its
- * events are sent (or have failed and been reported).
+ * Redis round trip to the local runner's stream) instead of one per call. Each `publish` still resolves only
+ * once its events are sent (or have failed and been reported).
  */
 export class InngestEventPublisher implements EventPublisher {
   private pending: Pending[] = [];

@@ -7,9 +7,10 @@ import type { IncomingEvent, LocalInngestApi, LocalInngestTransport } from './tr
 
 /**
  * The local workflow runner: a small Inngest executor inside the API process. It drives the app's real Inngest
- * functions through the real serve handler (`/api/inngest`, called in-process as a fetch-style handler) using
- * the SDK's HTTP execution protocol (SDK_SPEC: request body {event, events, steps, ctx}, 206 + step opcodes,
- * 200 = done, 4xx/`x-inngest-no-retry` = failed for good, 5xx = retry).
+ * functions through the SDK's serve logic (the same `InngestCommHandler` as `/api/inngest`, called in-process
+ * with plain values: `createInProcessHandler`) using the SDK's HTTP execution protocol (SDK_SPEC: request body
+ * {event, events, steps, ctx}, 206 + step opcodes, 200 = done, 4xx/`x-inngest-no-retry` = failed for good,
+ * 5xx = retry).
  *
  * All state lives in Redis, so several API processes on one Redis share the work and a restart loses nothing:
  * - events: a stream consumed by one consumer group; an event is acked only after its runs exist, so it is
@@ -20,7 +21,8 @@ import type { IncomingEvent, LocalInngestApi, LocalInngestTransport } from './tr
  *   just scores in that set;
  * - crons: each (function, minute) is claimed with SET NX, so one process starts it;
  * - singleton: a lock per function (and key) held for the run's life; concurrency: a semaphore per function
- *   (and key) held while a run's steps execute.
+ *   (and key) held while a run's steps execute;
+ * - batchEvents: a buffer per function (and key) and a due-set entry that flushes it into one run.
  */
 
 export interface RunnerObserver {
