@@ -327,7 +327,12 @@ async function main() {
       .selectFrom('reservations')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-    console.log(`reservations written: ${held.n}; webhook notices received: ${webhook.received.length}`);
+    const delivered = webhook.delivered();
+    const distinct = new Set(delivered.map((m) => /#(\d+),/.exec(m.text ?? '')?.[1])).size;
+    console.log(
+      `reservations written: ${held.n}; webhook posts received: ${webhook.received.length}, delivered ` +
+        `${delivered.length} for ${distinct} distinct reservations (a duplicate would make these differ)`,
+    );
     const metrics = await fetch(`${asyncApi.url}/metrics`).then((r) => r.text());
     const lag = metrics.split('\n').filter((l) => /^workflow_event_to_start_seconds_(sum|count)/.test(l));
     console.log(lag.join('\n'));
