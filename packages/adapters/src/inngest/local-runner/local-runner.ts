@@ -213,15 +213,20 @@ return 1`;
 /** Due-set entries that stand for a function's event batch rather than a run: `batch|<fn>|<key>`. */
 const BATCH_ENTRY = 'batch|';
 
-// KEYS: batch buffer (zset: event json by arrival), due. ARGV: event json, now, entry id, timeout ms, max size.
-// The first event of a batch schedules its flush at now + timeout; the event that fills it makes it due now.
+// KEYS: batch buffer (zset: event json by arrival), due. ARGV: now, entry id, timeout ms, max size, event json...
+// The first events of a batch schedule its flush at now + timeout; the event that fills it makes it due now.
 const BATCH_ADD = `
-if redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1]) == 0 then return 0 end
+local now = tonumber(ARGV[1])
+local added = 0
+for i = 5, #ARGV do
+  added = added + redis.call('ZADD', KEYS[1], 'NX', now + (i - 5) / 1000, ARGV[i])
+end
+if added == 0 then return 0 end
 local n = redis.call('ZCARD', KEYS[1])
-if n >= tonumber(ARGV[5]) then
-  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-elseif n == 1 then
-  redis.call('ZADD', KEYS[2], 'NX', tonumber(ARGV[2]) + tonumber(ARGV[4]), ARGV[3])
+if n >= tonumber(ARGV[4]) then
+  redis.call('ZADD', KEYS[2], now, ARGV[2])
+elseif n == added then
+  redis.call('ZADD', KEYS[2], 'NX', now + tonumber(ARGV[3]), ARGV[2])
 end
 return n`;
 
@@ -501,12 +506,12 @@ export class LocalRunner implements LocalInngestApi {
         }
         if (!entries.length) continue;
         // Each event's runs are created (idempotently) before the ack: a crash in between redelivers it.
-        await Promise.all(
-          entries.map(async ([, fields]) => {
-            const json = fields[fields.indexOf('e') + 1];
-            if (json) await this.handleEvent(JSON.parse(json) as StoredEvent);
-          }),
-        );
+        const events: StoredEvent[] = [];
+        for (const [, fields] of entries) {
+          const json = fields[fields.indexOf('e') + 1];
+          if (json) events.push(JSON.parse(json) as StoredEvent);
+        }
+        await this.handleEvents(events);
         await this.redis.xack(this.k.events(), this.group, ...entries.map(([id]) => id));
         this.wakeUp?.();
       } catch (error) {
@@ -517,45 +522,66 @@ export class LocalRunner implements LocalInngestApi {
     }
   }
 
-  private async handleEvent(event: StoredEvent): Promise<void> {
+  /**
+   * One stream read's events, in stream order: a run per event for plain functions; for batched ones, one call
+   * per (function, key) adding all of the read's events; and the open waits read once per event name.
+   */
+  private async handleEvents(events: readonly StoredEvent[]): Promise<void> {
     const work: Promise<unknown>[] = [];
-    for (const fn of this.fns.values()) {
-      for (const trigger of fn.triggers) {
-        if (!trigger.event || !eventMatches(trigger.event, event.name)) continue;
-        if (trigger.expression && !safeEvaluate(trigger.expression, { event }, this.log)) continue;
-        work.push(
-          fn.batch ? this.addToBatch(fn, fn.batch, event) : this.createRun(fn, event, hashId(`${fn.id}\n${event.id}`)),
-        );
-        break;
+    const batches = new Map<string, { fn: FnConfig; key: string; events: StoredEvent[] }>();
+    const byName = new Map<string, StoredEvent[]>();
+    for (const event of events) {
+      for (const fn of this.fns.values()) {
+        for (const trigger of fn.triggers) {
+          if (!trigger.event || !eventMatches(trigger.event, event.name)) continue;
+          if (trigger.expression && !safeEvaluate(trigger.expression, { event }, this.log)) continue;
+          if (fn.batch) {
+            const key = fn.batch.key ? String(evaluateValue(fn.batch.key, { event })) : '_';
+            const group = batches.get(`${fn.id}|${key}`);
+            if (group) group.events.push(event);
+            else batches.set(`${fn.id}|${key}`, { fn, key, events: [event] });
+          } else {
+            work.push(this.createRun(fn, event, hashId(`${fn.id}\n${event.id}`)));
+          }
+          break;
+        }
       }
+      const named = byName.get(event.name);
+      if (named) named.push(event);
+      else byName.set(event.name, [event]);
     }
-    work.push(this.matchWaits(event));
+    for (const { fn, key, events: members } of batches.values()) work.push(this.addToBatch(fn, key, members));
+    for (const [name, named] of byName) work.push(this.matchWaits(name, named));
     await Promise.all(work);
   }
 
-  private async matchWaits(event: StoredEvent): Promise<void> {
-    const waits = await this.redis.hgetall(this.k.waits(event.name));
+  /** Resolves the open `waitForEvent`s on `name` that these events (in order) match; the first match wins. */
+  private async matchWaits(name: string, events: readonly StoredEvent[]): Promise<void> {
+    const waits = await this.redis.hgetall(this.k.waits(name));
+    const open = Object.entries(waits).map(([field, json]) => ({
+      field,
+      wait: JSON.parse(json) as { runId: string; step: string; if?: string; event: StoredEvent; expiresAt: number },
+    }));
+    if (!open.length) return;
     const now = Date.now();
-    for (const [field, json] of Object.entries(waits)) {
-      const wait = JSON.parse(json) as {
-        runId: string;
-        step: string;
-        if?: string;
-        event: StoredEvent;
-        expiresAt: number;
-      };
-      if (wait.expiresAt < now) continue; // the timeout wins; the driver resolves it
-      if (wait.if && !safeEvaluate(wait.if, { event: wait.event, async: event }, this.log)) continue;
-      await this.scripts.wfResolveWait(
-        this.k.waits(event.name),
-        this.k.run(wait.runId),
-        this.k.due(),
-        field,
-        `s:${wait.step}`,
-        JSON.stringify({ data: event }),
-        now,
-        wait.runId,
-      );
+    const resolved = new Set<string>();
+    for (const event of events) {
+      for (const { field, wait } of open) {
+        if (resolved.has(field)) continue;
+        if (wait.expiresAt < now) continue; // the timeout wins; the driver resolves it
+        if (wait.if && !safeEvaluate(wait.if, { event: wait.event, async: event }, this.log)) continue;
+        resolved.add(field);
+        await this.scripts.wfResolveWait(
+          this.k.waits(name),
+          this.k.run(wait.runId),
+          this.k.due(),
+          field,
+          `s:${wait.step}`,
+          JSON.stringify({ data: event }),
+          now,
+          wait.runId,
+        );
+      }
     }
   }
 
@@ -597,20 +623,20 @@ export class LocalRunner implements LocalInngestApi {
   }
 
   /**
-   * `batchEvents`: the event joins its function's buffer (per `key`), and the due set gets an entry that fires
+   * `batchEvents`: the events join their function's buffer for `key`, and the due set gets an entry that fires
    * when the batch is full or its first event is `timeout` old. The same event delivered twice (a redelivery
    * after a crash) is buffered once while its batch is still open.
    */
-  private async addToBatch(fn: FnConfig, batch: NonNullable<FnConfig['batch']>, event: StoredEvent): Promise<void> {
-    const key = batch.key ? String(evaluateValue(batch.key, { event })) : '_';
+  private async addToBatch(fn: FnConfig, key: string, events: readonly StoredEvent[]): Promise<void> {
+    const batch = fn.batch as NonNullable<FnConfig['batch']>;
     await this.scripts.wfBatchAdd(
       this.k.batch(fn.id, key),
       this.k.due(),
-      JSON.stringify(event),
       Date.now(),
       `${BATCH_ENTRY}${fn.id}|${key}`,
       batch.timeoutMs,
       batch.maxSize,
+      ...events.map((event) => JSON.stringify(event)),
     );
   }
 
