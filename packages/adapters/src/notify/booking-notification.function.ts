@@ -1,8 +1,7 @@
 import type { NotifyBooking, NotifySale } from '@concert/domain';
+import { heldReservations, mapWithLimit } from '../inngest/batch';
 import type { AppInngest } from '../inngest/client';
 import { type EventData, parseEventData } from '../inngest/events';
-
-type SeatHeldData = EventData<'reservation/seat.held'>;
 
 /**
  * `reservation/seat.held` -> one Slack-compatible notice per held seat. Runs off the request path; a failing or
@@ -22,18 +21,21 @@ export function createBookingNotificationFunction(inngest: AppInngest, deps: { n
       triggers: [{ event: 'reservation/seat.held' }],
     },
     async ({ events, step }) => {
-      const held = new Map<number, SeatHeldData>();
-      for (const event of events) {
-        const data = parseEventData('reservation/seat.held', event.data);
-        held.set(data.reservationId, data);
-      }
+      const held = heldReservations(events);
       const failed = await step.run('post-webhooks', async () => {
         const list = [...held.values()];
-        const delivered = await settleWithLimit(list, POSTS_IN_FLIGHT, (h) => deps.notifyBooking(h));
+        const delivered = await mapWithLimit(list, POSTS_IN_FLIGHT, (h) =>
+          deps.notifyBooking(h).then(
+            () => true,
+            () => false,
+          ),
+        );
         return list.filter((_, i) => !delivered[i]).map((h) => h.reservationId);
       });
       await Promise.all(
-        failed.map((id) => step.run(`retry-${id}`, () => deps.notifyBooking(held.get(id) as SeatHeldData))),
+        failed.map((id) =>
+          step.run(`retry-${id}`, () => deps.notifyBooking(held.get(id) as EventData<'reservation/seat.held'>)),
+        ),
       );
       return { notified: held.size, retried: failed.length };
     },
@@ -45,23 +47,6 @@ export function createBookingNotificationFunction(inngest: AppInngest, deps: { n
  * enough that starting them never holds the event loop (and the API's requests) for long in one go.
  */
 const POSTS_IN_FLIGHT = 20;
-
-/** Runs `fn` over `items`, at most `limit` at a time; says for each item whether it succeeded. */
-async function settleWithLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>) {
-  const ok: boolean[] = new Array(items.length).fill(false);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      ok[i] = await fn(items[i] as T).then(
-        () => true,
-        () => false,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return ok;
-}
 
 /** `payment/completed` -> one "seat sold" notice, with the same retries and the same isolation as above. */
 export function createSaleNotificationFunction(inngest: AppInngest, deps: { notifySale: NotifySale }) {

@@ -1,13 +1,13 @@
 import type { ExpireHold, ExpireOutcome, FindDueHolds } from '@concert/domain';
+import { heldReservations, mapWithLimit } from '../inngest/batch';
 import type { AppInngest } from '../inngest/client';
-import { parseEventData } from '../inngest/events';
 import { createReconciler } from '../inngest/reconciler';
 
 /** Wake a little after the deadline, so a runner clock a few ms early never finds the hold "not due yet". */
 const DEADLINE_SLACK_MS = 250;
 /** Holds whose deadlines lie within this span of each other share one sleep (a batch gathers for at most 1 s). */
 const WAKE_GROUP_MS = 1_000;
-/** Expiries run at once within a step: a batch of 100 takes a few round trips, not 100 in a row. */
+/** Expiries in flight at once within a step: a batch of 100 takes a few round trips, not 100 in a row. */
 const EXPIRE_PARALLEL = 10;
 
 /**
@@ -30,12 +30,9 @@ export function createHoldExpiryFunction(inngest: AppInngest, deps: { expireHold
       triggers: [{ event: 'reservation/seat.held' }],
     },
     async ({ events, step }) => {
-      const deadlines = new Map<number, number>();
-      for (const event of events) {
-        const held = parseEventData('reservation/seat.held', event.data);
-        deadlines.set(held.reservationId, Date.parse(held.expiresAt));
-      }
-      const holds = [...deadlines].sort((a, b) => a[1] - b[1]);
+      const holds = [...heldReservations(events)]
+        .map(([id, held]): [number, number] => [id, Date.parse(held.expiresAt)])
+        .sort((a, b) => a[1] - b[1]);
       const outcomes: Partial<Record<ExpireOutcome, number>> = {};
       for (let first = 0, group = 0; first < holds.length; group++) {
         let end = first;
@@ -46,11 +43,10 @@ export function createHoldExpiryFunction(inngest: AppInngest, deps: { expireHold
         await step.sleepUntil(`until-deadline-${group}`, new Date(wakeAt));
         const counted = await step.run(`expire-holds-${group}`, async () => {
           const counts: Partial<Record<ExpireOutcome, number>> = {};
-          for (let i = 0; i < ids.length; i += EXPIRE_PARALLEL) {
-            const chunk = ids.slice(i, i + EXPIRE_PARALLEL);
-            for (const outcome of await Promise.all(chunk.map((reservationId) => deps.expireHold({ reservationId })))) {
-              counts[outcome] = (counts[outcome] ?? 0) + 1;
-            }
+          for (const outcome of await mapWithLimit(ids, EXPIRE_PARALLEL, (reservationId) =>
+            deps.expireHold({ reservationId }),
+          )) {
+            counts[outcome] = (counts[outcome] ?? 0) + 1;
           }
           return counts;
         });
