@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
 import type { Container } from '../container';
 import { queueInputs } from '../trpc/routers/queue.router';
-import { leanContext, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
+import { leanContext, registerLeanMutation, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
 
 /**
  * Lean routes for the waiting room's two hot calls (PERFORMANCE.md): `GET /trpc/queue.status`, polled by every
@@ -33,34 +32,20 @@ export function registerQueueFastPaths(app: FastifyInstance, container: Containe
     }
   });
 
-  // Its own scope: the body stays a raw string, so a malformed one reaches tRPC unchanged (its PARSE_ERROR, not
-  // Fastify's JSON parser error).
-  app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    scope.post('/trpc/queue.enter', async (req, reply) => {
-      const ctx = leanContext(container, req.headers);
-      const body = typeof req.body === 'string' ? req.body : '';
-      if ((req.query as Record<string, unknown>).batch !== undefined) return viaTrpc(req, reply, ctx, body);
-      let input: z.output<typeof queueInputs.enter>;
-      try {
-        const parsed = queueInputs.enter.safeParse(JSON.parse(body));
-        if (!parsed.success) return viaTrpc(req, reply, ctx, body);
-        input = parsed.data;
-      } catch {
-        return viaTrpc(req, reply, ctx, body);
-      }
-      const call = { ctx, path: 'queue.enter', type: 'mutation', input } as const;
-      try {
-        const auth = container.sessions.authenticate(ctx.authorization);
-        if ('error' in auth) return sendTrpcError(reply, call, 'SESSION_INVALID', auth.error);
-        const result = await container.queue.enter({ userId: auth.session.userId, concertId: input.concertId });
-        if (!result.ok) return sendTrpcError(reply, call, result.error.code, result.error.message);
-        return sendTrpcData(reply, result.value);
-      } catch {
-        // Entering is idempotent (same pass, same place), so tRPC may safely run it again to map the failure.
-        return viaTrpc(req, reply, ctx, body);
-      }
-    });
+  registerLeanMutation(app, container, 'queue.enter', async (json, ctx, reply, delegate) => {
+    const parsed = queueInputs.enter.safeParse(json);
+    if (!parsed.success) return delegate();
+    const input = parsed.data;
+    const call = { ctx, path: 'queue.enter', type: 'mutation', input } as const;
+    try {
+      const auth = container.sessions.authenticate(ctx.authorization);
+      if ('error' in auth) return sendTrpcError(reply, call, 'SESSION_INVALID', auth.error);
+      const result = await container.queue.enter({ userId: auth.session.userId, concertId: input.concertId });
+      if (!result.ok) return sendTrpcError(reply, call, result.error.code, result.error.message);
+      return sendTrpcData(reply, result.value);
+    } catch {
+      // Entering is idempotent (same pass, same place), so tRPC may safely run it again to map the failure.
+      return delegate();
+    }
   });
 }

@@ -6,7 +6,7 @@ import {
   getTRPCErrorFromUnknown,
   TRPCError,
 } from '@trpc/server/unstable-core-do-not-import';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Container } from '../container';
 import { appRouter } from './app.router';
 import { ERROR_MAPPING } from './error-mapping';
@@ -101,6 +101,36 @@ export async function answerDirectly(reply: FastifyReply, call: LeanCall, run: (
   } catch (cause) {
     return sendTrpcFailure(reply, call, getTRPCErrorFromUnknown(cause));
   }
+}
+
+/**
+ * Registers the lean route of a mutation, `POST /trpc/<path>`, in its own scope where the body stays a raw string,
+ * so a malformed one reaches tRPC unchanged (its PARSE_ERROR, not Fastify's JSON parser error). A batch and a
+ * body that is not JSON go to the tRPC handler; `answer` gets the parsed body and `delegate`, which does the same.
+ */
+export function registerLeanMutation(
+  app: FastifyInstance,
+  container: Container,
+  path: string,
+  answer: (json: unknown, ctx: Context, reply: FastifyReply, delegate: () => Promise<unknown>) => Promise<unknown>,
+): void {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.post(`/trpc/${path}`, async (req, reply) => {
+      const ctx = leanContext(container, req.headers);
+      const body = typeof req.body === 'string' ? req.body : '';
+      const delegate = () => viaTrpc(req, reply, ctx, body);
+      if ((req.query as Record<string, unknown>).batch !== undefined) return delegate();
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        return delegate();
+      }
+      return answer(json, ctx, reply, delegate);
+    });
+  });
 }
 
 /** The first value of a header that may repeat. */
