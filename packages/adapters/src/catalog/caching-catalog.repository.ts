@@ -328,6 +328,10 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
   async evictShared(ref: SectionRef): Promise<void> {
     const { scheduleId, sectionId } = ref;
     const concert = await this.scheduleRef(scheduleId);
+    // The PUBLISH goes in the same write as the DELs (one connection runs its commands in order), so a process
+    // that drops its copy on this message can only re-read the fresh value. Sent after them, it cost the hold a
+    // socket write of its own. Were a DEL to fail, the event function evicts and publishes again.
+    const message = { scheduleId, sectionId, concertId: concert?.concertId ?? null };
     await Promise.all([
       this.redis.catalogEvict(
         3,
@@ -344,11 +348,8 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
             VERSION_TTL_MS,
           )
         : Promise.resolve(0),
+      this.channel ? this.redis.publish(this.channel, JSON.stringify(message)) : Promise.resolve(0),
     ]);
-    if (!this.channel) return;
-    // Only after the DEL: a process that drops its copy on this message can only re-read the fresh value.
-    const message = { scheduleId, sectionId, concertId: concert?.concertId ?? null };
-    await this.redis.publish(this.channel, JSON.stringify(message));
   }
 
   async evictLocal(ref: SectionRef): Promise<void> {

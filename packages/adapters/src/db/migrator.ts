@@ -2,10 +2,12 @@ import { type Migration, Migrator } from 'kysely';
 import { createConnection } from 'mysql2/promise';
 import { type Db, parseDatabaseUrl } from './database';
 import * as initialSchema from './migrations/2026-11-26T0000-initial-schema';
+import * as holdSeatProcedure from './migrations/2026-11-26T0900-hold-seat-procedure';
 
 /** Every migration, by timestamped name. Listed statically so bundlers and tsx agree on what exists. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T0000-initial-schema': initialSchema,
+  '2026-11-26T0900-hold-seat-procedure': holdSeatProcedure,
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -111,7 +111,7 @@ describe('KyselyReservationRepository', () => {
     const now = new Date();
     const second = await repo.hold({ userId: 202, seat, now, expiresAt: inMinutes(now, 5), limitPerDate: 4 });
     if (!second.ok) throw new Error(`takeover failed: ${second.error}`);
-    expect(second.value.replaced?.reservationId).toBe(first.value.reservation.reservationId);
+    expect(second.value.replaced).toEqual({ ...first.value.reservation, status: 'EXPIRED' });
     expect((await resRow(first.value.reservation.reservationId)).status).toBe('EXPIRED');
     expect((await resRow(second.value.reservation.reservationId)).status).toBe('HELD');
     expect(Number((await seatRow(seat.seatId)).holder_id)).toBe(202);

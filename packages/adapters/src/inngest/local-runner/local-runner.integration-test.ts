@@ -177,11 +177,14 @@ describe('local runner', () => {
     const other = build(redis);
     await other.wf.start();
     try {
-      const sends = Array.from({ length: 10 }, (_, k) =>
-        (k % 2 ? inngest : other.client).send(
-          Array.from({ length: 23 }, (_, i) => ({ name: 'test/batch.item', data: { group: 'two', n: k * 23 + i } })),
-        ),
-      );
+      // Sends of 23 events fit one stream entry; sends of 69 span two (at most 50 events per entry).
+      const sizes = [23, 69, 23, 23, 69, 23];
+      const sends = sizes.map((size, k) => {
+        const first = sizes.slice(0, k).reduce((a, b) => a + b, 0);
+        return (k % 2 ? inngest : other.client).send(
+          Array.from({ length: size }, (_, i) => ({ name: 'test/batch.item', data: { group: 'two', n: first + i } })),
+        );
+      });
       await Promise.all(sends);
       const runs = (await until('230 items', async () => {
         const l = (await list('batch:two')) as number[][];

@@ -166,6 +166,12 @@ interface LiveRun {
 const TERMINAL: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled', 'skipped']);
 const FINISHED_RUN_TTL_S = 24 * 3600;
 const RECENT_RUNS_KEPT = 1_000;
+/**
+ * Events sent together share one stream entry (fields `e`, `e`, ...), up to this many. Redis serves a blocked
+ * XREADGROUP as soon as one XADD lands, so an entry per event meant a read, an ack and a round of batch calls per
+ * event even when a hold published its two events together. The cap bounds one read (COUNT 200 entries).
+ */
+const EVENTS_PER_ENTRY = 50;
 
 const CLAIM = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
@@ -378,6 +384,7 @@ export class LocalRunner implements LocalInngestApi {
     const now = Date.now();
     const pipeline = this.redis.pipeline();
     const ids: string[] = [];
+    let entry: string[] = [];
     for (const e of events) {
       if (!e || typeof e.name !== 'string' || e.name === '') throw new Error('event without a name');
       const stored: StoredEvent = {
@@ -388,11 +395,17 @@ export class LocalRunner implements LocalInngestApi {
         ...(e.user ? { user: e.user } : {}),
       };
       ids.push(stored.id);
-      pipeline.xadd(this.k.events(), 'MAXLEN', '~', '500000', '*', 'e', JSON.stringify(stored));
+      entry.push('e', JSON.stringify(stored));
+      if (entry.length === 2 * EVENTS_PER_ENTRY) {
+        pipeline.xadd(this.k.events(), 'MAXLEN', '~', '500000', '*', ...entry);
+        entry = [];
+      }
     }
+    if (entry.length) pipeline.xadd(this.k.events(), 'MAXLEN', '~', '500000', '*', ...entry);
     const results = await pipeline.exec();
     for (const [error] of results ?? []) if (error) throw error;
-    this.wakeUp?.();
+    // No wake-up of the run loop here: nothing is due until the event loop (blocked on the stream) turns
+    // these events into runs, and it wakes the run loop itself when that makes something due at once.
     return ids;
   }
 
@@ -508,12 +521,16 @@ export class LocalRunner implements LocalInngestApi {
         // Each event's runs are created (idempotently) before the ack: a crash in between redelivers it.
         const events: StoredEvent[] = [];
         for (const [, fields] of entries) {
-          const json = fields[fields.indexOf('e') + 1];
-          if (json) events.push(JSON.parse(json) as StoredEvent);
+          for (let i = 0; i < fields.length; i += 2) {
+            const json = fields[i + 1];
+            if (fields[i] === 'e' && json) events.push(JSON.parse(json) as StoredEvent);
+          }
         }
-        await this.handleEvents(events);
+        const dueNow = await this.handleEvents(events);
         await this.redis.xack(this.k.events(), this.group, ...entries.map(([id]) => id));
-        this.wakeUp?.();
+        // Only when a run is due at once: a wake-up per read would poll the due set once per event for nothing
+        // (a batch's entry is due only when it is full or its timeout passes, and the run loop polls for that).
+        if (dueNow) this.wakeUp?.();
       } catch (error) {
         if (!this.running) return;
         this.log('event loop error', error);
@@ -525,9 +542,10 @@ export class LocalRunner implements LocalInngestApi {
   /**
    * One stream read's events, in stream order: a run per event for plain functions; for batched ones, one call
    * per (function, key) adding all of the read's events; and the open waits read once per event name.
+   * Resolves true when any of it is due at once (a new run, a full batch, a resolved wait).
    */
-  private async handleEvents(events: readonly StoredEvent[]): Promise<void> {
-    const work: Promise<unknown>[] = [];
+  private async handleEvents(events: readonly StoredEvent[]): Promise<boolean> {
+    const work: Promise<boolean>[] = [];
     const batches = new Map<string, { fn: FnConfig; key: string; events: StoredEvent[] }>();
     const byName = new Map<string, StoredEvent[]>();
     for (const event of events) {
@@ -552,17 +570,17 @@ export class LocalRunner implements LocalInngestApi {
     }
     for (const { fn, key, events: members } of batches.values()) work.push(this.addToBatch(fn, key, members));
     for (const [name, named] of byName) work.push(this.matchWaits(name, named));
-    await Promise.all(work);
+    return (await Promise.all(work)).includes(true);
   }
 
   /** Resolves the open `waitForEvent`s on `name` that these events (in order) match; the first match wins. */
-  private async matchWaits(name: string, events: readonly StoredEvent[]): Promise<void> {
+  private async matchWaits(name: string, events: readonly StoredEvent[]): Promise<boolean> {
     const waits = await this.redis.hgetall(this.k.waits(name));
     const open = Object.entries(waits).map(([field, json]) => ({
       field,
       wait: JSON.parse(json) as { runId: string; step: string; if?: string; event: StoredEvent; expiresAt: number },
     }));
-    if (!open.length) return;
+    if (!open.length) return false;
     const now = Date.now();
     const resolved = new Set<string>();
     for (const event of events) {
@@ -583,9 +601,11 @@ export class LocalRunner implements LocalInngestApi {
         );
       }
     }
+    return resolved.size > 0;
   }
 
-  private async createRun(fn: FnConfig, event: StoredEvent, runId: string): Promise<void> {
+  /** Resolves true: a new run is due at once (or was already there, from a redelivered event). */
+  private async createRun(fn: FnConfig, event: StoredEvent, runId: string): Promise<boolean> {
     const now = Date.now();
     const meta: RunMeta = {
       id: runId,
@@ -620,6 +640,7 @@ export class LocalRunner implements LocalInngestApi {
       24 * 3600 * 1000,
       fn.singleton ? '1' : '0',
     );
+    return true;
   }
 
   /**
@@ -627,9 +648,9 @@ export class LocalRunner implements LocalInngestApi {
    * when the batch is full or its first event is `timeout` old. The same event delivered twice (a redelivery
    * after a crash) is buffered once while its batch is still open.
    */
-  private async addToBatch(fn: FnConfig, key: string, events: readonly StoredEvent[]): Promise<void> {
+  private async addToBatch(fn: FnConfig, key: string, events: readonly StoredEvent[]): Promise<boolean> {
     const batch = fn.batch as NonNullable<FnConfig['batch']>;
-    await this.scripts.wfBatchAdd(
+    const size = await this.scripts.wfBatchAdd(
       this.k.batch(fn.id, key),
       this.k.due(),
       Date.now(),
@@ -638,6 +659,7 @@ export class LocalRunner implements LocalInngestApi {
       batch.maxSize,
       ...events.map((event) => JSON.stringify(event)),
     );
+    return size >= batch.maxSize;
   }
 
   /** A batch entry came due: turn up to `maxSize` buffered events into one run (atomically, in Redis). */

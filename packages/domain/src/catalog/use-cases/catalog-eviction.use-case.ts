@@ -13,11 +13,12 @@ export interface CatalogEviction {
 
 /**
  * The writer's side of cache freshness:
- * 1. the shared (Redis) copies are dropped directly, so other processes' next cache fill is fresh and their
+ * 1. `catalog/section.changed` is published: its Inngest function evicts the shared copies again, with retries,
+ *    which covers a failed step 2 and any other consumer of the event. It goes first, in the same event-loop
+ *    turn as the caller's own events (a hold's `seat.held`), so the publisher sends them together;
+ * 2. the shared (Redis) copies are dropped directly, so other processes' next cache fill is fresh and their
  *    in-memory copies (short TTL, counted from when they were read) are gone within that TTL;
- * 2. this process forgets its in-memory copies at once, so its own next read is fresh;
- * 3. `catalog/section.changed` is published: its Inngest function evicts the shared copies again, with retries,
- *    which covers a failed step 2 and any other consumer of the event.
+ * 3. this process forgets its in-memory copies at once, so its own next read is fresh.
  */
 export function createCatalogEviction(deps: {
   cache: CatalogCache;
@@ -27,18 +28,20 @@ export function createCatalogEviction(deps: {
   return {
     async onSeatChanged(ref) {
       const data = { scheduleId: ref.scheduleId, sectionId: ref.sectionId };
-      // Shared first: a local miss between the two steps must not refill memory from a not-yet-evicted Redis.
-      try {
-        await deps.cache.evictShared(data);
-      } catch (error) {
-        deps.onError?.(error, data);
-      }
-      try {
-        await deps.cache.evictLocal(data);
-      } catch (error) {
-        deps.onError?.(error, data);
-      }
-      await deps.events.publish({ name: CATALOG_SECTION_CHANGED, data });
+      const evict = async () => {
+        // Shared first: a local miss between the two steps must not refill memory from a not-yet-evicted Redis.
+        try {
+          await deps.cache.evictShared(data);
+        } catch (error) {
+          deps.onError?.(error, data);
+        }
+        try {
+          await deps.cache.evictLocal(data);
+        } catch (error) {
+          deps.onError?.(error, data);
+        }
+      };
+      await Promise.all([deps.events.publish({ name: CATALOG_SECTION_CHANGED, data }), evict()]);
     },
   };
 }
