@@ -57,6 +57,8 @@ interface Summary {
   p99: number;
   max: number;
   lateStarts: number;
+  /** p95 of the holds scheduled in each second: shows whether the tail is steady or comes in bursts. */
+  p95BySecond: number[];
 }
 
 /**
@@ -134,6 +136,7 @@ async function openModel(
   const total = Math.min(work.length, Math.round(rate * seconds));
   if (total < rate * seconds) console.warn(`${label}: only ${total} seats prepared`);
   const latencies: number[] = [];
+  const bySecond: number[][] = [];
   const errors: Record<string, number> = {};
   let ok = 0;
   let lateStarts = 0;
@@ -143,7 +146,10 @@ async function openModel(
   await new Promise<void>((finished) => {
     if (total === 0) return finished();
     const settle = (scheduled: number) => {
-      latencies.push(performance.now() - scheduled);
+      const latency = performance.now() - scheduled;
+      latencies.push(latency);
+      const second = Math.floor((scheduled - start) / 1000);
+      bySecond[second] = [...(bySecond[second] ?? []), latency];
       if (++done === total) finished();
     };
     const timer = setInterval(() => {
@@ -187,13 +193,20 @@ async function openModel(
     p99: pct(sorted, 0.99),
     max: sorted.at(-1) ?? 0,
     lateStarts,
+    p95BySecond: bySecond.map((l) =>
+      pct(
+        l.sort((a, b) => a - b),
+        0.95,
+      ),
+    ),
   };
 }
 
 const fmt = (s: Summary) =>
   `${s.label}: ${s.sent} holds at ${s.rate}/s (achieved ${s.achievedRate.toFixed(0)}/s), ok ${s.ok}, ` +
   `errors ${JSON.stringify(s.errors)}, p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, ` +
-  `p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, late starts ${s.lateStarts}`;
+  `p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, late starts ${s.lateStarts}\n` +
+  `  p95 of each second: ${s.p95BySecond.map((v) => v.toFixed(0)).join(' ')} ms`;
 
 async function main() {
   const mainHolds = Math.ceil(RATE * (SECONDS + WARMUP_SECONDS) * 1.02);

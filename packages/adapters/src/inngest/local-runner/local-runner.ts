@@ -382,7 +382,7 @@ export class LocalRunner implements LocalInngestApi {
   // ---------------------------------------------------------------- event API (LocalInngestApi)
   async ingest(events: readonly IncomingEvent[]): Promise<string[]> {
     const now = Date.now();
-    const pipeline = this.redis.pipeline();
+    const entries: string[][] = [];
     const ids: string[] = [];
     let entry: string[] = [];
     for (const e of events) {
@@ -397,13 +397,16 @@ export class LocalRunner implements LocalInngestApi {
       ids.push(stored.id);
       entry.push('e', JSON.stringify(stored));
       if (entry.length === 2 * EVENTS_PER_ENTRY) {
-        pipeline.xadd(this.k.events(), 'MAXLEN', '~', '500000', '*', ...entry);
+        entries.push(entry);
         entry = [];
       }
     }
-    if (entry.length) pipeline.xadd(this.k.events(), 'MAXLEN', '~', '500000', '*', ...entry);
-    const results = await pipeline.exec();
-    for (const [error] of results ?? []) if (error) throw error;
+    if (entry.length) entries.push(entry);
+    // Plain commands, not a pipeline object: ioredis' auto-pipelining writes everything issued in this tick
+    // together anyway (usually a hold's one entry), without a Pipeline per call.
+    await Promise.all(
+      entries.map((fields) => this.redis.xadd(this.k.events(), 'MAXLEN', '~', '500000', '*', ...fields)),
+    );
     // No wake-up of the run loop here: nothing is due until the event loop (blocked on the stream) turns
     // these events into runs, and it wakes the run loop itself when that makes something due at once.
     return ids;
