@@ -149,7 +149,9 @@ async function openModel(
       const latency = performance.now() - scheduled;
       latencies.push(latency);
       const second = Math.floor((scheduled - start) / 1000);
-      bySecond[second] = [...(bySecond[second] ?? []), latency];
+      const bucket = bySecond[second] ?? [];
+      bucket.push(latency);
+      bySecond[second] = bucket;
       if (++done === total) finished();
     };
     const timer = setInterval(() => {

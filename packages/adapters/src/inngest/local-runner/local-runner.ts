@@ -70,6 +70,12 @@ export interface LocalRunnerOptions {
   readonly maxLagMs?: number;
   /** How often to look for due runs and new events when idle. */
   readonly pollMs?: number;
+  /**
+   * After a stream read that found events, wait this long before the next one, so that under load one read (and
+   * its round of batch calls and its ack) carries the events of many requests instead of one. An idle runner
+   * still blocks on the stream and reacts to the first event at once.
+   */
+  readonly readGapMs?: number;
   /** A driver owns a claimed run this long; a crashed driver's run is picked up after it. */
   readonly leaseMs?: number;
   /** First retry delay; doubles per attempt up to `retryMaxMs`. */
@@ -169,9 +175,11 @@ const RECENT_RUNS_KEPT = 1_000;
 /**
  * Events sent together share one stream entry (fields `e`, `e`, ...), up to this many. Redis serves a blocked
  * XREADGROUP as soon as one XADD lands, so an entry per event meant a read, an ack and a round of batch calls per
- * event even when a hold published its two events together. The cap bounds one read (COUNT 200 entries).
+ * event even when a hold published its two events together. The cap bounds one read (READ_COUNT entries).
  */
 const EVENTS_PER_ENTRY = 50;
+/** Stream entries per read. */
+const READ_COUNT = 200;
 
 const CLAIM = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
@@ -272,6 +280,7 @@ export class LocalRunner implements LocalInngestApi {
   private readonly maxLagMs: number;
   private lagMs = 0;
   private readonly pollMs: number;
+  private readonly readGapMs: number;
   private readonly leaseMs: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -299,6 +308,7 @@ export class LocalRunner implements LocalInngestApi {
     this.concurrency = options.concurrency ?? 64;
     this.maxLagMs = options.maxLagMs ?? 50;
     this.pollMs = options.pollMs ?? 25;
+    this.readGapMs = options.readGapMs ?? 10;
     this.leaseMs = options.leaseMs ?? 120_000;
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
@@ -511,7 +521,7 @@ export class LocalRunner implements LocalInngestApi {
             this.group,
             this.consumer,
             'COUNT',
-            200,
+            READ_COUNT,
             'BLOCK',
             500,
             'STREAMS',
@@ -534,6 +544,7 @@ export class LocalRunner implements LocalInngestApi {
         // Only when a run is due at once: a wake-up per read would poll the due set once per event for nothing
         // (a batch's entry is due only when it is full or its timeout passes, and the run loop polls for that).
         if (dueNow) this.wakeUp?.();
+        if (entries.length < READ_COUNT && this.readGapMs > 0) await sleep(this.readGapMs);
       } catch (error) {
         if (!this.running) return;
         this.log('event loop error', error);
