@@ -3,8 +3,8 @@ import { type Kysely, sql } from 'kysely';
 // Frozen once landed: change the procedure with a new timestamped migration (DROP + CREATE), never by editing this.
 //
 // The whole seat hold as one stored procedure, so a hold is ONE round trip instead of six (BEGIN, lock the user,
-// take the seat, count, insert, COMMIT). On this machine each statement's socket write cost the API ~70 us of
-// CPU and MariaDB as much again (see docs/reservations.md). The rules are the ones the repository documents:
+// take the seat, count, insert, COMMIT). On this machine each round trip's socket write cost the API ~70-100 us
+// of CPU, and MariaDB spent 2.6-2.9x the CPU on six separate statements (docs/reservations.md). The rules:
 // 1. lock the user's row: serializes one user's holds, so the limit count cannot be raced;
 // 2. conditional UPDATE of the seat (AVAILABLE, or HELD past its deadline): InnoDB's row lock makes exactly one
 //    contender match, the others find the new state and match nothing;
