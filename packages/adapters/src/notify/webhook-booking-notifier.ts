@@ -26,18 +26,28 @@ export class WebhookBookingNotifier implements BookingNotifier {
   }
 
   async send(message: NotificationMessage): Promise<void> {
-    const response = await this.pool.request({
-      path: this.path,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: message.text }),
-      // undici's own header/body timeouts are coarse (about a second); this bounds the whole call.
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    // Drain the body so the keep-alive socket is reused.
-    await response.body.dump();
-    if (response.statusCode < 200 || response.statusCode > 299) {
-      throw new Error(`notify webhook answered ${response.statusCode}`);
+    // Bounds the whole call (undici's own header/body timeouts are coarse, about a second). Not
+    // `AbortSignal.timeout`: its timer outlives the call and fires anyway, building a DOMException, for every notice.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new Error(`notify webhook timed out after ${this.timeoutMs} ms`)),
+      this.timeoutMs,
+    );
+    try {
+      const response = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: message.text }),
+        signal: controller.signal,
+      });
+      // Drain the body so the keep-alive socket is reused.
+      await response.body.dump();
+      if (response.statusCode < 200 || response.statusCode > 299) {
+        throw new Error(`notify webhook answered ${response.statusCode}`);
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 
