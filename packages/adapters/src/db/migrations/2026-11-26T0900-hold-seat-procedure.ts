@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 //
 // The whole seat hold as one stored procedure, so a hold is ONE round trip instead of six (BEGIN, lock the user,
 // take the seat, count, insert, COMMIT). On this machine each round trip's socket write cost the API ~70-100 us
-// of CPU, and MariaDB spent 2.6-2.9x the CPU on six separate statements (docs/reservations.md). The rules:
+// of CPU, and MariaDB spent 1.6-2.7x the CPU on six separate statements (docs/reservations.md). The rules:
 // 1. lock the user's row: serializes one user's holds, so the limit count cannot be raced;
 // 2. conditional UPDATE of the seat (AVAILABLE, or HELD past its deadline): InnoDB's row lock makes exactly one
 //    contender match, the others find the new state and match nothing;
