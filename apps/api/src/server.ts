@@ -7,7 +7,7 @@ import { registerQueueFastPaths } from './queue/queue-fast-path.route';
 import { registerReservationFastPaths } from './reservation/reservation-fast-path.route';
 import { type AppRouter, appRouter } from './trpc/app.router';
 import { type Context, retryAfterHeader } from './trpc/trpc';
-import { headerValue } from './trpc/trpc-fallback';
+import { requestContext } from './trpc/trpc-fallback';
 
 export interface ServerOptions {
   /** Serve the hot calls (queue.status, queue.enter, catalog reads, reservation.hold) by lean routes (FAST_PATHS). */
@@ -89,11 +89,7 @@ export async function buildServer(container: Container, options: ServerOptions =
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }): Context => ({
-        container,
-        authorization: req.headers.authorization,
-        queueToken: headerValue(req.headers['x-queue-token']),
-      }),
+      createContext: ({ req }): Context => requestContext(container, req.headers),
       responseMeta({ errors }) {
         const retryAfter = errors.length === 1 ? retryAfterHeader(errors[0]?.cause) : undefined;
         return retryAfter ? { headers: { 'retry-after': retryAfter } } : {};

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Container } from '../container';
 import { catalogInputs, datesToWire } from '../trpc/routers/catalog.router';
-import type { Context } from '../trpc/trpc';
-import { sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
+import { requestContext, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
 
 type Failure = { code: DomainCode; message?: string };
 
@@ -41,7 +40,7 @@ const ROUTES = {
 export function registerCatalogFastPaths(app: FastifyInstance, container: Container): void {
   for (const [path, r] of Object.entries(ROUTES) as [string, FastRoute<z.ZodType>][]) {
     app.get(`/trpc/${path}`, async (req, reply) => {
-      const ctx: Context = { container, authorization: req.headers.authorization, queueToken: undefined };
+      const ctx = requestContext(container, req.headers);
       const query = req.query as Record<string, unknown>;
       if (query.batch !== undefined || typeof query.input !== 'string') return viaTrpc(req, reply, ctx);
       let raw: unknown;

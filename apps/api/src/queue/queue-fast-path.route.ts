@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../container';
 import { queueInputs } from '../trpc/routers/queue.router';
-import { leanContext, registerLeanMutation, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
+import { registerLeanMutation, requestContext, sendTrpcData, sendTrpcError, viaTrpc } from '../trpc/trpc-fallback';
 
 /**
  * Lean routes for the waiting room's two hot calls (PERFORMANCE.md): `GET /trpc/queue.status`, polled by every
@@ -15,7 +15,7 @@ import { leanContext, registerLeanMutation, sendTrpcData, sendTrpcError, viaTrpc
  */
 export function registerQueueFastPaths(app: FastifyInstance, container: Container): void {
   app.get('/trpc/queue.status', async (req, reply) => {
-    const ctx = leanContext(container, req.headers);
+    const ctx = requestContext(container, req.headers);
     const query = req.query as Record<string, unknown>;
     const plain = query.batch === undefined && (query.input === undefined || query.input === '{}');
     if (!plain) return viaTrpc(req, reply, ctx);

@@ -56,8 +56,8 @@ export interface LeanCall {
   readonly input: unknown;
 }
 
-/** The tRPC context of a lean route, built from the same headers as the plugin's createContext. */
-export function leanContext(container: Container, headers: Record<string, string | string[] | undefined>): Context {
+/** The tRPC context of a request, from its headers: the plugin's createContext and every lean route. */
+export function requestContext(container: Container, headers: Record<string, string | string[] | undefined>): Context {
   return {
     container,
     authorization: headerValue(headers.authorization),
@@ -118,7 +118,7 @@ export function registerLeanMutation(
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
     scope.post(`/trpc/${path}`, async (req, reply) => {
-      const ctx = leanContext(container, req.headers);
+      const ctx = requestContext(container, req.headers);
       const body = typeof req.body === 'string' ? req.body : '';
       const delegate = () => viaTrpc(req, reply, ctx, body);
       if ((req.query as Record<string, unknown>).batch !== undefined) return delegate();
