@@ -30,30 +30,33 @@ export function createHoldExpiryFunction(inngest: AppInngest, deps: { expireHold
       triggers: [{ event: 'reservation/seat.held' }],
     },
     async ({ events, step }) => {
+      // Deadlines in order, cut into groups spanning at most WAKE_GROUP_MS from their first deadline.
+      const groups: Array<{ ids: number[]; first: number; last: number }> = [];
       const holds = [...heldReservations(events)]
-        .map(([id, held]): [number, number] => [id, Date.parse(held.expiresAt)])
-        .sort((a, b) => a[1] - b[1]);
-      const outcomes: Partial<Record<ExpireOutcome, number>> = {};
-      for (let first = 0, group = 0; first < holds.length; group++) {
-        let end = first;
-        while (end < holds.length && (holds[end]?.[1] as number) - (holds[first]?.[1] as number) <= WAKE_GROUP_MS)
-          end++;
-        const ids = holds.slice(first, end).map(([id]) => id);
-        const wakeAt = (holds[end - 1]?.[1] as number) + DEADLINE_SLACK_MS;
-        await step.sleepUntil(`until-deadline-${group}`, new Date(wakeAt));
-        const counted = await step.run(`expire-holds-${group}`, async () => {
-          const counts: Partial<Record<ExpireOutcome, number>> = {};
-          for (const outcome of await mapWithLimit(ids, EXPIRE_PARALLEL, (reservationId) =>
-            deps.expireHold({ reservationId }),
-          )) {
-            counts[outcome] = (counts[outcome] ?? 0) + 1;
-          }
-          return counts;
-        });
-        for (const [outcome, n] of Object.entries(counted)) {
-          outcomes[outcome as ExpireOutcome] = (outcomes[outcome as ExpireOutcome] ?? 0) + (n as number);
+        .map(([id, held]) => ({ id, deadline: Date.parse(held.expiresAt) }))
+        .sort((a, b) => a.deadline - b.deadline);
+      for (const { id, deadline } of holds) {
+        const group = groups.at(-1);
+        if (group && deadline - group.first <= WAKE_GROUP_MS) {
+          group.ids.push(id);
+          group.last = deadline;
+        } else {
+          groups.push({ ids: [id], first: deadline, last: deadline });
         }
-        first = end;
+      }
+      const outcomes: Partial<Record<ExpireOutcome, number>> = {};
+      for (const [n, { ids, last }] of groups.entries()) {
+        await step.sleepUntil(`until-deadline-${n}`, new Date(last + DEADLINE_SLACK_MS));
+        // The step memoizes counts per outcome (the shape runs already asleep have stored), not the outcomes.
+        const counted = await step.run(`expire-holds-${n}`, async () => {
+          const expired = await mapWithLimit(ids, EXPIRE_PARALLEL, (reservationId) =>
+            deps.expireHold({ reservationId }),
+          );
+          return countBy(expired);
+        });
+        for (const [outcome, k] of Object.entries(counted) as Array<[ExpireOutcome, number]>) {
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + k;
+        }
       }
       return { holds: holds.length, outcomes };
     },
@@ -88,4 +91,10 @@ export function createHoldReconcilerFunction(
       return { expired };
     },
   });
+}
+
+function countBy<K extends string>(keys: readonly K[]): Partial<Record<K, number>> {
+  const counts: Partial<Record<K, number>> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
 }
