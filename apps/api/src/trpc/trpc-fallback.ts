@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Container } from '../container';
 import { appRouter } from './app.router';
 import { ERROR_MAPPING } from './error-mapping';
-import { type Context, retryAfterHeader } from './trpc';
+import { type Context, dependencyFailure, retryAfterHeader } from './trpc';
 
 /**
  * The toolkit of the lean routes (queue.status, queue.enter, catalog reads, reservation.hold): they answer the
@@ -91,15 +91,15 @@ function sendTrpcFailure(reply: FastifyReply, call: LeanCall, error: TRPCError) 
 }
 
 /**
- * Runs a procedure through tRPC's server-side caller (`run`: the same middlewares, input parser and handler as
- * over HTTP) and answers in tRPC's wire format, success or failure. For a mutation that must run at most once
- * (a hold): a failure is answered as tRPC would answer it, never handed to `viaTrpc`, which would run it again.
+ * Runs a lean route's work and answers in tRPC's wire format, success or failure: a thrown failure as the
+ * procedure would have answered it (MySQL or Redis unreachable: 503; anything unexpected: a logged 500). For a
+ * mutation that must run at most once (a hold): a failure is never handed to `viaTrpc`, which would run it again.
  */
 export async function answerDirectly(reply: FastifyReply, call: LeanCall, run: () => Promise<unknown>) {
   try {
     return sendTrpcData(reply, await run());
   } catch (cause) {
-    return sendTrpcFailure(reply, call, getTRPCErrorFromUnknown(cause));
+    return sendTrpcFailure(reply, call, dependencyFailure(cause) ?? getTRPCErrorFromUnknown(cause));
   }
 }
 

@@ -74,29 +74,35 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+/**
+ * The 503 DEPENDENCY_UNAVAILABLE that a failure thrown below a procedure becomes when it means MySQL or Redis is
+ * unreachable, or null for any other failure.
+ */
+export function dependencyFailure(cause: unknown): TRPCError | null {
+  const error = cause as { code?: string; name?: string; message?: string } | undefined;
+  const redisDown =
+    error?.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable/.test(error?.message ?? '');
+  if (!DEPENDENCY_ERRORS.has(error?.code ?? '') && !redisDown) return null;
+  return new TRPCError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'A dependency (MySQL or Redis) is unavailable',
+    cause: new DomainError('DEPENDENCY_UNAVAILABLE'),
+  });
+}
+
 /** Maps infrastructure failures thrown below a procedure to 503 instead of letting them surface as 500s. */
 const dependencyGuard = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause as { code?: string; name?: string; message?: string } | undefined;
-    const code = cause?.code ?? '';
-    const redisDown =
-      cause?.name === 'MaxRetriesPerRequestError' ||
-      /Connection is closed|Stream isn't writeable/.test(cause?.message ?? '');
-    if (DEPENDENCY_ERRORS.has(code) || redisDown) {
-      throw new TRPCError({
-        code: 'SERVICE_UNAVAILABLE',
-        message: 'A dependency (MySQL or Redis) is unavailable',
-        cause: new DomainError('DEPENDENCY_UNAVAILABLE'),
-      });
-    }
+    const unavailable = dependencyFailure(result.error.cause);
+    if (unavailable) throw unavailable;
   }
   return result;
 });
 
 export const router = t.router;
 export const middleware = t.middleware;
-export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(dependencyGuard);
 
 /** Requires a valid session token (`authorization: Bearer ...`). Verification is a signature check, no DB hit. */
@@ -113,11 +119,14 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
  */
 export const queueActiveProcedure = protectedProcedure.use(async ({ ctx, next }) => {
   const queuePass = passOf(ctx.container.queue.tokens, ctx.queueToken, ctx.session.userId);
-  if (!queuePass) return fail('QUEUE_TOKEN_INVALID', 'Queue token missing, invalid or not yours');
+  if (!queuePass) return fail('QUEUE_TOKEN_INVALID', QUEUE_PASS_INVALID);
   return next({ ctx: { ...ctx, queuePass } });
 });
 
-type QueueCtx = Pick<Context, 'container' | 'queueToken'> & { readonly session: Session };
+/** QUEUE_TOKEN_INVALID's message when the `x-queue-token` is missing, forged or someone else's. */
+export const QUEUE_PASS_INVALID = 'Queue token missing, invalid or not yours';
+
+export type QueueCtx = Pick<Context, 'container' | 'queueToken'> & { readonly session: Session };
 
 /**
  * The pass must be for `concertId` (else QUEUE_TOKEN_INVALID) and ACTIVE now (else QUEUE_NOT_ACTIVE); throws

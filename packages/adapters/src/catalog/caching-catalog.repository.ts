@@ -90,11 +90,15 @@ if v ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`;
 
-/** Bumps the version (so fills in flight are dropped) and deletes the keys, atomically in one slot. */
+/**
+ * Bumps the version (so fills in flight are dropped) and deletes the keys, atomically in one slot; then, given a
+ * channel (ARGV[2]), publishes ARGV[3] on it.
+ */
 const EVICT = `
 redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
+if ARGV[2] then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
 return #KEYS - 1`;
 
 /** Versions must outlive any fill in flight; a day is far more than a fill takes. */
@@ -109,7 +113,7 @@ declare module 'ioredis' {
       json: string,
       ttlMs: number,
     ): RedisResult<number, Context>;
-    /** `catalogEvict(numberOfKeys, versionKey, ...keysToDelete, versionTtlMs)` */
+    /** `catalogEvict(numberOfKeys, versionKey, ...keysToDelete, versionTtlMs[, channel, message])` */
     catalogEvict(numberOfKeys: number, ...keysThenTtl: (string | number)[]): RedisResult<number, Context>;
   }
 }
@@ -328,18 +332,13 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
   async evictShared(ref: SectionRef): Promise<void> {
     const { scheduleId, sectionId } = ref;
     const concert = await this.scheduleRef(scheduleId);
-    // The PUBLISH goes in the same write as the DELs (one connection runs its commands in order), so a process
-    // that drops its copy on this message can only re-read the fresh value. Sent after them, it cost the hold a
-    // socket write of its own. Were a DEL to fail, the event function evicts and publishes again.
-    const message = { scheduleId, sectionId, concertId: concert?.concertId ?? null };
+    // The message is published by the last script, after every DEL (one connection's commands run in order), so a
+    // process that drops its copy on it can only re-read fresh data. Were a DEL to fail, the event function evicts
+    // and publishes again. Publishing from the script saves the hold a Redis command of its own.
+    const published = this.channel
+      ? [this.channel, JSON.stringify({ scheduleId, sectionId, concertId: concert?.concertId ?? null })]
+      : [];
     await Promise.all([
-      this.redis.catalogEvict(
-        3,
-        catalogKeys.scheduleVersion(scheduleId),
-        catalogKeys.sections(scheduleId),
-        catalogKeys.seats(scheduleId, sectionId),
-        VERSION_TTL_MS,
-      ),
       concert
         ? this.redis.catalogEvict(
             2,
@@ -348,7 +347,14 @@ export class CachingCatalogRepository implements CatalogRepository, CatalogCache
             VERSION_TTL_MS,
           )
         : Promise.resolve(0),
-      this.channel ? this.redis.publish(this.channel, JSON.stringify(message)) : Promise.resolve(0),
+      this.redis.catalogEvict(
+        3,
+        catalogKeys.scheduleVersion(scheduleId),
+        catalogKeys.sections(scheduleId),
+        catalogKeys.seats(scheduleId, sectionId),
+        VERSION_TTL_MS,
+        ...published,
+      ),
     ]);
   }
 

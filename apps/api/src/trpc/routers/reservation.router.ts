@@ -1,6 +1,13 @@
-import type { Reservation } from '@concert/domain';
+import type { DomainError, Reservation, Result } from '@concert/domain';
 import { z } from 'zod';
-import { activePassCheck, protectedProcedure, queueActiveProcedure, router, unwrapOrThrow } from '../trpc';
+import {
+  activePassCheck,
+  protectedProcedure,
+  type QueueCtx,
+  queueActiveProcedure,
+  router,
+  unwrapOrThrow,
+} from '../trpc';
 
 const id = z.number().int().positive();
 
@@ -15,22 +22,35 @@ const toWire = (r: Reservation) => ({
   expiresAt: r.expiresAt.toISOString(),
 });
 
+export const reservationInputs = {
+  hold: z.object({ seatId: id }),
+};
+
+/**
+ * reservation.hold once the session and the pass's owner are known: the procedure below and its lean route
+ * (apps/api/src/reservation) both answer with this, so they cannot drift. The pass must then be ACTIVE for the
+ * seat's concert, which the use case checks once the seat is known and before anything is written.
+ */
+export async function holdSeatFor(ctx: QueueCtx, seatId: number): Promise<Result<HeldWire, DomainError>> {
+  const passCheck = activePassCheck(ctx);
+  const result = await ctx.container.reservation.holdSeat({
+    userId: ctx.session.userId,
+    seatId,
+    checkAccess: (seat) => passCheck(seat.concertId),
+  });
+  return result.ok ? { ok: true, value: { ...toWire(result.value), status: 'HELD' } } : result;
+}
+
+type HeldWire = Omit<ReturnType<typeof toWire>, 'status'> & { status: 'HELD' };
+
 export const reservationRouter = router({
   /**
    * S+Q: the pass must be genuine and the caller's (middleware, in memory), then ACTIVE for the seat's concert,
    * checked by the use case once the seat is known and before anything is written.
    */
-  hold: queueActiveProcedure.input(z.object({ seatId: id })).mutation(async ({ ctx, input }) => {
-    const passCheck = activePassCheck(ctx);
-    const reservation = unwrapOrThrow(
-      await ctx.container.reservation.holdSeat({
-        userId: ctx.session.userId,
-        seatId: input.seatId,
-        checkAccess: (seat) => passCheck(seat.concertId),
-      }),
-    );
-    return { ...toWire(reservation), status: 'HELD' as const };
-  }),
+  hold: queueActiveProcedure
+    .input(reservationInputs.hold)
+    .mutation(async ({ ctx, input }) => unwrapOrThrow(await holdSeatFor(ctx, input.seatId))),
 
   release: protectedProcedure
     .input(z.object({ reservationId: id }))

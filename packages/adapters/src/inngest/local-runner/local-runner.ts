@@ -288,6 +288,12 @@ export class LocalRunner implements LocalInngestApi {
   private readonly reclaimIdleMs: number;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly consumer = `c-${process.pid}-${randomBytes(4).toString('hex')}`;
+  /**
+   * Event ids: this runner's random tag and a counter, unique across processes without a call into the random
+   * source per event (which showed in the hold's profile at ~1.5 % of the API's CPU).
+   */
+  private readonly eventIdTag = randomBytes(6).toString('hex');
+  private eventCount = 0;
   private fns = new Map<string, FnConfig>();
   private handler: InProcessHandler | undefined;
   private reader: Redis | undefined;
@@ -400,7 +406,7 @@ export class LocalRunner implements LocalInngestApi {
       const stored: StoredEvent = {
         name: e.name,
         data: (e.data ?? {}) as Record<string, unknown>,
-        id: e.id || `evt_${now.toString(36)}${randomBytes(8).toString('hex')}`,
+        id: e.id || `evt_${now.toString(36)}${this.eventIdTag}${(this.eventCount++).toString(36)}`,
         ts: typeof e.ts === 'number' ? e.ts : now,
         ...(e.user ? { user: e.user } : {}),
       };
