@@ -1,4 +1,4 @@
-import type { DomainError, Reservation, Result } from '@concert/domain';
+import { ok, type Reservation } from '@concert/domain';
 import { z } from 'zod';
 import {
   activePassCheck,
@@ -31,17 +31,15 @@ export const reservationInputs = {
  * (apps/api/src/reservation) both answer with this, so they cannot drift. The pass must then be ACTIVE for the
  * seat's concert, which the use case checks once the seat is known and before anything is written.
  */
-export async function holdSeatFor(ctx: QueueCtx, seatId: number): Promise<Result<HeldWire, DomainError>> {
+export async function holdSeatFor(ctx: QueueCtx, seatId: number) {
   const passCheck = activePassCheck(ctx);
   const result = await ctx.container.reservation.holdSeat({
     userId: ctx.session.userId,
     seatId,
     checkAccess: (seat) => passCheck(seat.concertId),
   });
-  return result.ok ? { ok: true, value: { ...toWire(result.value), status: 'HELD' } } : result;
+  return result.ok ? ok({ ...toWire(result.value), status: 'HELD' as const }) : result;
 }
-
-type HeldWire = Omit<ReturnType<typeof toWire>, 'status'> & { status: 'HELD' };
 
 export const reservationRouter = router({
   /**
