@@ -33,6 +33,9 @@ describe('parseEnv', () => {
       CATALOG_CACHE: 'on',
       CATALOG_LOCAL_TTL_MS: 30_000,
       INNGEST_MODE: 'local',
+      WORKFLOW_RUNNER: 'on',
+      WORKER_PORT: 3002,
+      WORKER_NICE: 10,
     });
     expect(env.ADMIN_TOKEN).toBeUndefined();
     expect(env.PAYMENT_GATEWAY_URL).toBeUndefined();
@@ -55,6 +58,8 @@ describe('parseEnv', () => {
       PAYMENT_GATEWAY_FAILURE_RATE: '0.25',
       CATALOG_CACHE: 'off',
       INNGEST_MODE: 'server',
+      WORKFLOW_RUNNER: 'off',
+      WORKER_NICE: '0',
     });
     expect(env).toMatchObject({
       API_PORT: 8080,
@@ -62,6 +67,8 @@ describe('parseEnv', () => {
       PAYMENT_GATEWAY_FAILURE_RATE: 0.25,
       CATALOG_CACHE: 'off',
       INNGEST_MODE: 'server',
+      WORKFLOW_RUNNER: 'off',
+      WORKER_NICE: 0,
     });
   });
 
@@ -96,6 +103,8 @@ describe('parseEnv', () => {
     ['CATALOG_CACHE', 'yes'],
     ['CATALOG_LOCAL_TTL_MS', '-1'],
     ['INNGEST_MODE', 'cloud'],
+    ['WORKFLOW_RUNNER', 'worker'],
+    ['WORKER_NICE', '20'],
     ['NODE_ENV', 'staging'],
   ])('names %s in one line when it is %j', (name, value) => {
     const { message } = errorOf({ [name]: value });

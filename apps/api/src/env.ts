@@ -61,6 +61,19 @@ const EnvSchema = z.object({
   INNGEST_SIGNING_KEY: z.string().optional(),
   /** Public URL of this API as the Inngest server reaches it (server mode). */
   INNGEST_SERVE_ORIGIN: z.url().optional(),
+  /**
+   * Local mode: `on` = this API process also drives workflow runs; `off` = it only persists its events (the
+   * runner's Redis stream) and `npm run worker` processes drive them, so their heap and CPU stay off the
+   * request path (docs/workflows.md, "Web and worker processes").
+   */
+  WORKFLOW_RUNNER: z.enum(['on', 'off']).default('on'),
+  /** `npm run worker`: port of its /health and /metrics (0 = any free port). */
+  WORKER_PORT: int(3002, 0, 65535),
+  /**
+   * `npm run worker`: the niceness it gives itself (0-19), so on a shared host the kernel serves the API's
+   * requests, MySQL and Redis first and the worker takes the idle CPU. 0 leaves the priority alone.
+   */
+  WORKER_NICE: int(10, 0, 19),
   /** Local runner: runs driven at once per process (bounds its share of the event loop). */
   WORKFLOW_CONCURRENCY: int(64, 1, 1024),
   /** Local runner: first retry delay (doubles per attempt, capped at 60 s). */

@@ -14,8 +14,9 @@ async function main(): Promise<void> {
   await app.listen({ port: env.API_PORT, host: env.API_HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.API_PORT;
-  // Local mode: the in-process workflow runner starts once the functions are registered and the host is up.
-  await container.workflows.start();
+  // Local mode: the in-process workflow runner starts once the functions are registered and the host is up,
+  // unless `npm run worker` processes drive the runs (WORKFLOW_RUNNER=off); events are persisted either way.
+  if (env.WORKFLOW_RUNNER === 'on') await container.workflows.start();
   // Sub-minute tickers (queue admission) start now rather than at the next minute boundary.
   await container.events.publish({ name: 'workflow/tickers.kick', data: { reason: 'api started' } });
   console.log(`api listening on http://${env.API_HOST}:${port} (trpc at /trpc, inngest ${env.INNGEST_MODE} mode)`);

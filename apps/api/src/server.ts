@@ -30,22 +30,7 @@ export async function buildServer(container: Container, options: ServerOptions =
     if (req.method === 'OPTIONS') return reply.code(204).send();
   });
 
-  app.get('/health', async () => ({ status: 'ok' }));
-
-  app.get('/ready', async (_req, reply) => {
-    const checks = await Promise.allSettled([
-      withTimeout(sql`SELECT 1`.execute(container.db), 2_000),
-      withTimeout(container.redis.ping(), 2_000),
-    ]);
-    const [mysql, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'up' : 'down'));
-    const ready = mysql === 'up' && redis === 'up';
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', mysql, redis });
-  });
-
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', container.metrics.contentType);
-    return container.metrics.metrics();
-  });
+  registerOpsRoutes(app, container);
 
   // Stand-in for a Slack incoming webhook (NOTIFY_WEBHOOK_URL in tests and load runs): answers `ok` after
   // NOTIFY_LATENCY_MS, like the seed's 200 ms Slack call. Never mounted in production.
@@ -116,4 +101,24 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     promise,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
   ]);
+}
+
+/** /health (the process answers), /ready (MySQL and Redis answer), /metrics: served by API and worker processes. */
+export function registerOpsRoutes(app: FastifyInstance, container: Container): void {
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/ready', async (_req, reply) => {
+    const checks = await Promise.allSettled([
+      withTimeout(sql`SELECT 1`.execute(container.db), 2_000),
+      withTimeout(container.redis.ping(), 2_000),
+    ]);
+    const [mysql, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'up' : 'down'));
+    const ready = mysql === 'up' && redis === 'up';
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', mysql, redis });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', container.metrics.contentType);
+    return container.metrics.metrics();
+  });
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = resolve(ROOT, 'apps/api/src/main.ts');
+const WORKER = resolve(ROOT, 'apps/api/src/worker.ts');
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 /**
  * As `npm run api` starts it (apps/api/package.json): a 64 MB young generation. The API allocates a lot of
@@ -27,8 +28,20 @@ export interface RunningApi {
  * defaults to 0 (a free port) and API_HOST to 127.0.0.1. Several APIs may share one database and Redis, which
  * is how two-process tests run. Output is echoed when `API_HARNESS_VERBOSE=1`, and always on a failed start.
  */
-export async function startApi(env: Record<string, string>): Promise<RunningApi> {
-  const child = spawn(TSX, [...NODE_FLAGS, MAIN], {
+export function startApi(env: Record<string, string>): Promise<RunningApi> {
+  return boot(MAIN, 'api', env);
+}
+
+/**
+ * Boots `npm run worker` (apps/api/src/worker.ts) the same way: it drives the workflow runs of APIs started with
+ * WORKFLOW_RUNNER=off on the same database and Redis prefix. `url` is its /health, /ready and /metrics origin.
+ */
+export function startWorker(env: Record<string, string>): Promise<RunningApi> {
+  return boot(WORKER, 'worker', { WORKER_PORT: '0', ...env });
+}
+
+async function boot(entry: string, kind: 'api' | 'worker', env: Record<string, string>): Promise<RunningApi> {
+  const child = spawn(TSX, [...NODE_FLAGS, entry], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -47,7 +60,7 @@ export async function startApi(env: Record<string, string>): Promise<RunningApi>
   const onData = (chunk: Buffer) => {
     const text = chunk.toString();
     output = (output + text).slice(-20_000);
-    if (verbose) process.stderr.write(`[api ${child.pid}] ${text}`);
+    if (verbose) process.stderr.write(`[${kind} ${child.pid}] ${text}`);
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
@@ -66,12 +79,12 @@ export async function startApi(env: Record<string, string>): Promise<RunningApi>
   };
 
   try {
-    const url = await waitForListening(() => output, exited, 60_000);
+    const url = await waitForListening(kind, () => output, exited, 60_000);
     await waitForHealth(url, 30_000);
     return { url, pid: child.pid ?? 0, stop };
   } catch (error) {
     await stop();
-    throw new Error(`API did not start: ${(error as Error).message}\n--- output ---\n${output}`);
+    throw new Error(`${kind} did not start: ${(error as Error).message}\n--- output ---\n${output}`);
   }
 }
 
@@ -87,19 +100,24 @@ function signal(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
-async function waitForListening(output: () => string, exited: Promise<void>, timeoutMs: number): Promise<string> {
+async function waitForListening(
+  kind: string,
+  output: () => string,
+  exited: Promise<void>,
+  timeoutMs: number,
+): Promise<string> {
   let dead = false;
   void exited.then(() => {
     dead = true;
   });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const match = /api listening on (http:\/\/[^\s/]+:\d+)/.exec(output());
+    const match = new RegExp(`${kind} listening on (http://[^\\s/]+:\\d+)`).exec(output());
     if (match?.[1]) return match[1];
     if (dead) throw new Error('process exited before listening');
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`no "api listening on" line within ${timeoutMs} ms`);
+  throw new Error(`no "${kind} listening on" line within ${timeoutMs} ms`);
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {

@@ -1,0 +1,54 @@
+import { setPriority } from 'node:os';
+import Fastify from 'fastify';
+import { createContainer } from './container';
+import { EnvError, parseEnv } from './env';
+import { registerOpsRoutes } from './server';
+
+/**
+ * `npm run worker`: a process that drives the local runner's workflow runs and serves no API. With it, the API
+ * processes run with WORKFLOW_RUNNER=off and only persist their events, so the runs' objects (batches of 100
+ * holds, their notices in flight) no longer live in the heap that serves requests, where every young-generation
+ * GC had to copy them (docs/workflows.md, "Web and worker processes"). Any number may run, on any host: they share
+ * the work through Redis exactly as API processes with runners do. Its /health, /ready and /metrics are on
+ * WORKER_PORT.
+ */
+async function main(): Promise<void> {
+  const env = parseEnv();
+  if (env.INNGEST_MODE !== 'local') {
+    throw new EnvError(
+      'Invalid INNGEST_MODE: the worker drives the local runner; in server mode the Inngest server drives the runs ' +
+        'through /api/inngest of the API processes that INNGEST_SERVE_ORIGIN points at',
+    );
+  }
+  if (env.WORKER_NICE > 0) {
+    try {
+      setPriority(env.WORKER_NICE);
+    } catch (error) {
+      console.warn(`worker: could not lower its priority to nice ${env.WORKER_NICE}: ${(error as Error).message}`);
+    }
+  }
+  process.env = { ...process.env }; // as in main.ts: the SDK reads process.env on every run it drives
+  const container = createContainer(env);
+  const app = Fastify({ logger: env.LOG_LEVEL === 'silent' ? false : { level: env.LOG_LEVEL } });
+  registerOpsRoutes(app, container);
+  await app.listen({ port: env.WORKER_PORT, host: env.API_HOST });
+  await container.workflows.start();
+  // Tickers (queue admission) start now rather than at the next minute boundary, as when an API starts.
+  await container.events.publish({ name: 'workflow/tickers.kick', data: { reason: 'worker started' } });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.WORKER_PORT;
+  console.log(`worker listening on http://${env.API_HOST}:${port} (driving workflow runs, nice ${env.WORKER_NICE})`);
+
+  const shutdown = async () => {
+    await app.close();
+    await container.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError ? error.message : `worker failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});
