@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     }
   }
   process.env = { ...process.env }; // as in main.ts: the SDK reads process.env on every run it drives
-  const container = createContainer(env);
+  // No in-memory catalog tier: the worker serves no reads, so it need not hear every eviction on pub/sub (two
+  // messages per hold at peak). Its own evictions still publish, and the API processes drop their copies.
+  const container = createContainer({ ...env, CATALOG_LOCAL_TTL_MS: 0 });
   const app = Fastify({ logger: env.LOG_LEVEL === 'silent' ? false : { level: env.LOG_LEVEL } });
   registerOpsRoutes(app, container);
   await app.listen({ port: env.WORKER_PORT, host: env.API_HOST });
