@@ -67,7 +67,7 @@ const EnvSchema = z.object({
    * request path (docs/workflows.md, "Web and worker processes").
    */
   WORKFLOW_RUNNER: z.enum(['on', 'off']).default('on'),
-  /** `npm run worker`: port of its /health and /metrics (0 = any free port). */
+  /** `npm run worker`: port of its /health, /ready and /metrics, on API_HOST (0 = any free port). */
   WORKER_PORT: int(3002, 0, 65535),
   /**
    * `npm run worker`: the niceness it gives itself (0-19), so on a shared host the kernel serves the API's
