@@ -418,8 +418,7 @@ export class LocalRunner implements LocalInngestApi {
       }
     }
     if (entry.length) entries.push(entry);
-    // Plain commands, not a pipeline object: ioredis' auto-pipelining writes everything issued in this tick
-    // together anyway (usually a hold's one entry), without a Pipeline per call.
+    // Usually one entry (a send's events share one): one XADD, no Pipeline object.
     await Promise.all(
       entries.map((fields) => this.redis.xadd(this.k.events(), 'MAXLEN', '~', '500000', '*', ...fields)),
     );
