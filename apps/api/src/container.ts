@@ -126,8 +126,8 @@ export function createContainer(env: Env): Container {
     connectTimeout: 2_000,
     // No auto-pipelining: it holds each command until the end of the event-loop turn, and behind the previous
     // pipeline's whole round trip (one in flight per connection), and builds a Pipeline object per flush that
-    // copies every defined script. At 500 holds/s, turning it off cut the hold's p95 and the CPU per hold in every
-    // A/B pair, with queue.status' CPU unchanged at 3,000/s (docs/reservations.md, 2026-12-07).
+    // copies every defined script. At 500 holds/s, turning it off lowered the hold's p95 in four of six A/B pairs
+    // and its CPU or left it equal, with queue.status' CPU unchanged at 3,000/s (docs/reservations.md, 2026-12-07).
     enableAutoPipelining: false,
   });
   const metrics = new Registry();
