@@ -2,6 +2,7 @@ import { setPriority } from 'node:os';
 import Fastify from 'fastify';
 import { createContainer } from './container';
 import { EnvError, parseEnv } from './env';
+import { copyProcessEnv, exitOnSignals, listeningPort } from './process-lifecycle';
 import { registerOpsRoutes } from './server';
 
 /**
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
       console.warn(`worker: could not lower its priority to nice ${env.WORKER_NICE}: ${(error as Error).message}`);
     }
   }
-  process.env = { ...process.env }; // as in main.ts: the SDK reads process.env on every run it drives
+  copyProcessEnv();
   // No in-memory catalog tier: the worker serves no reads, so it need not hear every eviction on pub/sub (two
   // messages per hold at peak). Its own evictions still publish, and the API processes drop their copies.
   const container = createContainer({ ...env, CATALOG_LOCAL_TTL_MS: 0 });
@@ -37,17 +38,9 @@ async function main(): Promise<void> {
   await container.workflows.start();
   // Tickers (queue admission) start now rather than at the next minute boundary, as when an API starts.
   await container.events.publish({ name: 'workflow/tickers.kick', data: { reason: 'worker started' } });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : env.WORKER_PORT;
+  const port = listeningPort(app, env.WORKER_PORT);
   console.log(`worker listening on http://${env.API_HOST}:${port} (driving workflow runs, nice ${env.WORKER_NICE})`);
-
-  const shutdown = async () => {
-    await app.close();
-    await container.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  exitOnSignals(app, container);
 }
 
 main().catch((error: unknown) => {

@@ -41,6 +41,18 @@ function workerNice(pgid: number): number | undefined {
 
 const seatOf = (i: number) => fixture.schedules[0]?.seatIds[i] ?? 0;
 const noticeFor = (reservationId: number) => webhook.delivered().some((m) => m.text?.includes(`#${reservationId},`));
+/** Holds seat `i` of the concert through the API and returns the reservation's id. */
+async function hold(user: { session: string; queueToken: string }, i: number): Promise<number> {
+  const held = await trpc<{ reservationId: number }>(
+    api.url,
+    'mutation',
+    'reservation.hold',
+    { seatId: seatOf(i) },
+    user,
+  );
+  expect(held.status).toBe(200);
+  return held.data?.reservationId ?? 0;
+}
 const reservationStatus = async (id: number) =>
   (await tdb.db.selectFrom('reservations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
@@ -64,15 +76,7 @@ describe('an API with WORKFLOW_RUNNER=off and `npm run worker`', { timeout: 120_
   it('the worker drives what the API persists: admission, the notice, the expiry; the API drives nothing', async () => {
     const concertId = fixture.concertIds[0] ?? 0;
     const user = await signInWithActivePass(api.url, 1, concertId, 30_000);
-    const held = await trpc<{ reservationId: number }>(
-      api.url,
-      'mutation',
-      'reservation.hold',
-      { seatId: seatOf(0) },
-      user,
-    );
-    const id = held.data?.reservationId ?? 0;
-    expect(held.status).toBe(200);
+    const id = await hold(user, 0);
     await pollUntil('the notice', async () => noticeFor(id), 20_000);
     await pollUntil('the expiry', async () => (await reservationStatus(id)) === 'EXPIRED', 30_000, 200);
 
@@ -95,15 +99,7 @@ describe('an API with WORKFLOW_RUNNER=off and `npm run worker`', { timeout: 120_
     const user = await signInWithActivePass(api.url, 2, concertId, 30_000);
     await worker?.stop();
     worker = undefined;
-    const held = await trpc<{ reservationId: number }>(
-      api.url,
-      'mutation',
-      'reservation.hold',
-      { seatId: seatOf(1) },
-      user,
-    );
-    const id = held.data?.reservationId ?? 0;
-    expect(held.status).toBe(200);
+    const id = await hold(user, 1);
     // Past the hold's deadline, and nobody has driven its runs.
     await new Promise((r) => setTimeout(r, 3_000));
     expect(noticeFor(id)).toBe(false);

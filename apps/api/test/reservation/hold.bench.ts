@@ -300,16 +300,18 @@ async function main() {
     console.log(fmt(await openModel('warm-up (not counted)', asyncUrls, warm, RATE, WARMUP_SECONDS)));
     const cpuBefore = asyncApis.map((a) => cpuSeconds(a.pid));
     const workerCpuBefore = asyncWorkers.map((w) => cpuSeconds(w.pid));
+    /** CPU seconds the processes used since `before` (their readings, in the same order). */
+    const cpuSince = (processes: RunningApi[], before: number[]) =>
+      processes.reduce((sum, p, i) => sum + cpuSeconds(p.pid) - (before[i] ?? 0), 0);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const noticesBefore = webhook.delivered().length;
     const mainStarted = performance.now();
     const main = await openModel(`async, full stack, ${APIS} API process(es)`, asyncUrls, mainWork, RATE, SECONDS);
-    const cpuAtEnd = asyncApis.map((a) => cpuSeconds(a.pid));
+    const cpuInRun = cpuSince(asyncApis, cpuBefore);
+    const workerCpuInRun = cpuSince(asyncWorkers, workerCpuBefore);
     loopDelay.disable();
     console.log(fmt(main));
-    const cpuInRun = cpuAtEnd.reduce((sum, v, i) => sum + v - (cpuBefore[i] ?? 0), 0);
-    const workerCpuInRun = asyncWorkers.reduce((sum, w, i) => sum + cpuSeconds(w.pid) - (workerCpuBefore[i] ?? 0), 0);
     const share = (cpu: number) =>
       `${((cpu * 1000) / main.sent).toFixed(2)} ms per hold (${((cpu / SECONDS) * 100).toFixed(0)}% of a core)`;
     console.log(
@@ -326,9 +328,8 @@ async function main() {
       await new Promise((r) => setTimeout(r, 250));
     }
     const drainedAfter = (performance.now() - mainStarted) / 1000;
-    const cpuAfter = asyncApis.map((a) => cpuSeconds(a.pid));
-    const apiCpu = cpuAfter.reduce((sum, v, i) => sum + v - (cpuBefore[i] ?? 0), 0);
-    const workerCpu = asyncWorkers.reduce((sum, w, i) => sum + cpuSeconds(w.pid) - (workerCpuBefore[i] ?? 0), 0);
+    const apiCpu = cpuSince(asyncApis, cpuBefore);
+    const workerCpu = cpuSince(asyncWorkers, workerCpuBefore);
     const cpuUsed = apiCpu + workerCpu;
     const cpuMsPerHold = (cpuUsed * 1000) / main.sent;
     const perHold = (cpu: number) => `${((cpu * 1000) / main.sent).toFixed(2)} ms`;
