@@ -339,7 +339,8 @@ async function main() {
         `(${cpuUsed.toFixed(1)} CPU-s for ${main.sent} holds; notices caught up ${drainedAfter.toFixed(1)} s after the start) ` +
         `=> ~${Math.floor(1000 / cpuMsPerHold)} holds/s per free core for the product's Node processes`,
     );
-    const verdict = main.p95 <= 20 && Object.keys(main.errors).length === 0 && main.ok === main.sent;
+    // A run below 500/s (a smoke run, `--rate 100`) says nothing about the target, however fast it was.
+    const verdict = RATE >= 500 && main.p95 <= 20 && Object.keys(main.errors).length === 0 && main.ok === main.sent;
     console.log(`target 500 holds/s p95 <= 20 ms, no errors (layout ${LAYOUT}): ${verdict ? 'MET' : 'NOT MET'}`);
 
     if (syncApi) {
