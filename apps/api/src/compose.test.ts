@@ -19,6 +19,7 @@ interface Service {
   command?: string | string[];
   environment?: Record<string, string | number | boolean>;
   ports?: string[];
+  volumes?: string[];
   healthcheck?: { test: string | string[] };
   depends_on?: Record<string, { condition: string }>;
 }
@@ -70,6 +71,9 @@ describe('docker-compose.yml', () => {
     }
     expect(service('mysql').image).toMatch(/^mysql:8\.4(\.|$)/);
     expect(service('redis').image).toMatch(/^redis:7(\.|$)/);
+    // The waiting room is Redis state: it must survive a restart of the container.
+    expect(commandOf('redis').join(' ')).toContain('--appendonly yes');
+    expect(service('redis').volumes).toContain('redis-data:/data');
     expect(service('inngest').image).toMatch(/^inngest\/inngest(:|$)/);
     expect(commandOf('inngest').slice(0, 2)).toEqual(['inngest', 'start']);
   });
