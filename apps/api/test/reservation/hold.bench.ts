@@ -5,7 +5,8 @@
  *     [--layout split|single] [--compare-rate 100] [--compare-seconds 10] [--skip-compare]
  *
  * 1. A throwaway database (`concert_test_reservation_bench`, dropped at the end) with enough seats and users,
- *    a webhook simulator answering after 200 ms (the seed's Slack call), and API processes on 127.0.0.1. Layout
+ *    a webhook simulator answering after 200 ms (the seed's Slack call; in a process of its own at nice 10, as Slack
+ *    is never on the API's host: webhook-process.ts), and API processes on 127.0.0.1. Layout
  *    `split` (the default, docs/workflows.md "Web and worker processes"): the APIs run with WORKFLOW_RUNNER=off and
  *    one `npm run worker` process (nice 10) drives their workflow runs; `single`: each API drives its own.
  * 2. Throughput: RATE holds/s on distinct seats for SECONDS against one API in NOTIFY_MODE=async, with its
@@ -18,12 +19,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startWebhookSimulator } from '@concert/adapters';
 import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
 import { Pool } from 'undici';
 import { type RunningApi, startApi, startWorker } from '../api-harness';
 import { seedFixture } from './fixture';
 import { signInWithActivePass } from './trpc-http';
+import { startWebhookProcess } from './webhook-process';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -227,7 +228,7 @@ async function main() {
 
   const tdb = await createTestDatabase('reservation_bench');
   const tredis = await createTestRedis('reservation_bench');
-  const webhook = await startWebhookSimulator({ latencyMs: 200 });
+  const webhook = await startWebhookProcess(200);
   const stops: Array<() => Promise<void>> = [];
   try {
     console.log(`seeding ${concerts} concerts x ${seatsPerSection * 2} seats, ${users} users`);
@@ -305,7 +306,7 @@ async function main() {
       processes.reduce((sum, p, i) => sum + cpuSeconds(p.pid) - (before[i] ?? 0), 0);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    const noticesBefore = webhook.delivered().length;
+    const noticesBefore = (await webhook.stats()).delivered;
     const mainStarted = performance.now();
     const main = await openModel(`async, full stack, ${APIS} API process(es)`, asyncUrls, mainWork, RATE, SECONDS);
     const cpuInRun = cpuSince(asyncApis, cpuBefore);
@@ -324,7 +325,7 @@ async function main() {
     // Machine-independent cost: API-process CPU per hold, including every workflow run the hold causes (its
     // notice delivered, its expiry run started and asleep, its section evicted), measured until they caught up.
     const drainDeadline = Date.now() + 300_000;
-    while (webhook.delivered().length - noticesBefore < main.ok && Date.now() < drainDeadline) {
+    while ((await webhook.stats()).delivered - noticesBefore < main.ok && Date.now() < drainDeadline) {
       await new Promise((r) => setTimeout(r, 250));
     }
     const drainedAfter = (performance.now() - mainStarted) / 1000;
@@ -364,11 +365,10 @@ async function main() {
       .selectFrom('reservations')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-    const delivered = webhook.delivered();
-    const distinct = new Set(delivered.map((m) => /#(\d+),/.exec(m.text ?? '')?.[1])).size;
+    const notices = await webhook.stats();
     console.log(
-      `reservations written: ${held.n}; webhook posts received: ${webhook.received.length}, delivered ` +
-        `${delivered.length} for ${distinct} distinct reservations (a duplicate would make these differ)`,
+      `reservations written: ${held.n}; webhook posts received: ${notices.received}, delivered ` +
+        `${notices.delivered} for ${notices.distinct} distinct reservations (a duplicate would make these differ)`,
     );
     const metrics = await fetch(`${(asyncWorkers[0] ?? asyncApi).url}/metrics`).then((r) => r.text());
     const lag = metrics.split('\n').filter((l) => /^workflow_event_to_start_seconds_(sum|count)/.test(l));
