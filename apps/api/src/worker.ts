@@ -7,6 +7,29 @@ import { copyProcessEnv, exitOnSignals, listeningPort } from './process-lifecycl
 import { registerOpsRoutes } from './server';
 
 /**
+ * Lowers the niceness of every thread of this process. On Linux a niceness belongs to a thread, and
+ * `setPriority(nice)` changes only the calling one: V8's GC and compiler threads, started with the process, kept
+ * nice 0, so each of the worker's scavenges (15-40 ms at 500 holds/s) took CPU from the API at full priority.
+ * Threads started later (libuv's pool) inherit the main thread's niceness.
+ */
+function lowerPriority(nice: number): void {
+  setPriority(nice); // the main thread; a failure here (not permitted) is the caller's to report
+  let threads: number[] = [];
+  try {
+    threads = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    // Not Linux: the call above set the whole process.
+  }
+  for (const tid of threads) {
+    try {
+      setPriority(tid, nice);
+    } catch {
+      // A thread that has ended since the listing.
+    }
+  }
+}
+
+/**
  * `npm run worker`: a process that drives the local runner's workflow runs and serves no API. With it, the API
  * processes run with WORKFLOW_RUNNER=off and only persist their events, so the runs' objects (batches of 100
  * holds, their notices in flight) no longer live in the heap that serves requests, where every young-generation
@@ -14,22 +37,6 @@ import { registerOpsRoutes } from './server';
  * the work through Redis exactly as API processes with runners do. Its /health, /ready and /metrics are on
  * WORKER_PORT.
  */
-/**
- * Lowers the niceness of every thread of this process. On Linux a niceness belongs to a thread, and
- * `setPriority(nice)` changes only the calling one: V8's GC and compiler threads, started with the process, kept
- * nice 0, so each of the worker's scavenges (15-40 ms at 500 holds/s) took CPU from the API at full priority.
- * Threads started later (libuv's pool) inherit the main thread's niceness.
- */
-function lowerPriority(nice: number): void {
-  let threads: number[] = [0];
-  try {
-    threads = readdirSync('/proc/self/task').map(Number);
-  } catch {
-    // Not Linux: one priority per process.
-  }
-  for (const tid of threads) setPriority(tid, nice);
-}
-
 async function main(): Promise<void> {
   const env = parseEnv();
   if (env.INNGEST_MODE !== 'local') {

@@ -31,6 +31,7 @@ export function startWebhookProcess(latencyMs: number): Promise<WebhookProcess> 
   const pending = new Map<number, (stats: Awaited<ReturnType<WebhookProcess['stats']>>) => void>();
   return new Promise((ready, fail) => {
     child.once('exit', (code) => fail(new Error(`webhook process exited (${code}) before it was ready`)));
+    child.once('error', fail);
     child.on(
       'message',
       (message: { url?: string; id?: number; stats?: { received: number; delivered: number; distinct: number } }) => {
