@@ -70,7 +70,7 @@ const EnvSchema = z.object({
   /** `npm run worker`: port of its /health, /ready and /metrics, on API_HOST (0 = any free port). */
   WORKER_PORT: int(3002, 0, 65535),
   /**
-   * `npm run worker`: the niceness it gives itself (0-19), so on a shared host the kernel serves the API's
+   * `npm run worker`: the niceness it gives each of its threads (0-19), so on a shared host the kernel serves the API's
    * requests, MySQL and Redis first and the worker takes the idle CPU. 0 leaves the priority alone.
    */
   WORKER_NICE: int(10, 0, 19),

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +13,15 @@ const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
  * (docs/reservations.md), so benchmarks and tests run it the way production does.
  */
 const NODE_FLAGS = ['--max-semi-space-size=64'];
+
+/**
+ * The fields of a `/proc/.../stat` file after the command name (which may hold spaces and parentheses): index 0
+ * is the state (field 3 of proc(5)), 1 the ppid, 2 the pgrp, 11-12 utime and stime, 16 the niceness.
+ */
+export function procStatFields(path: string): string[] {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
 
 export interface RunningApi {
   /** Origin of the API, e.g. `http://127.0.0.1:40123` (no trailing slash). */

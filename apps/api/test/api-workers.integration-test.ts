@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi } from './api-harness';
+import { procStatFields, type RunningApi, startApi } from './api-harness';
 
 /** API_WORKERS=2: one supervisor and two complete APIs sharing the port (node:cluster). */
 let db: TestDatabase;
@@ -15,9 +15,7 @@ function apiProcessTree(pgid: number): Array<{ pid: number; ppid: number }> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // /proc/<pid>/stat after the command name (which may hold spaces): state, ppid, pgrp, ...
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const [, ppid, pgrp] = procStatFields(`/proc/${entry}/stat`);
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (Number(pgrp) === pgid && cmdline.includes('main.ts')) found.push({ pid: Number(entry), ppid: Number(ppid) });
     } catch {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { startWebhookSimulator, type WebhookSimulator } from '@concert/adapters';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@concert/adapters/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi, startWorker } from './api-harness';
+import { procStatFields, type RunningApi, startApi, startWorker } from './api-harness';
 import { type Fixture, seedFixture } from './reservation/fixture';
 import { pollUntil, signInWithActivePass, trpc } from './reservation/trpc-http';
 
@@ -36,10 +36,7 @@ const env = () => ({
 function workerThreadsNice(pgid: number): number[] {
   for (const pid of readFileSync(`/proc/${pgid}/task/${pgid}/children`, 'utf8').trim().split(/\s+/)) {
     if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker.ts')) continue;
-    return readdirSync(`/proc/${pid}/task`).map((tid) => {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    });
+    return readdirSync(`/proc/${pid}/task`).map((tid) => Number(procStatFields(`/proc/${pid}/task/${tid}/stat`)[16]));
   }
   return [];
 }

@@ -17,11 +17,10 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
 import { Pool } from 'undici';
-import { type RunningApi, startApi, startWorker } from '../api-harness';
+import { procStatFields, type RunningApi, startApi, startWorker } from '../api-harness';
 import { seedFixture } from './fixture';
 import { signInWithActivePass } from './trpc-http';
 import { startWebhookProcess } from './webhook-process';
@@ -72,7 +71,7 @@ interface Summary {
  */
 function cpuSeconds(pid: number): number {
   const ticks = (p: number) => {
-    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const fields = procStatFields(`/proc/${p}/stat`);
     return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
   };
   const tree = (p: number): number[] => {

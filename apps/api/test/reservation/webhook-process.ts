@@ -3,6 +3,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWebhookSimulator } from '@concert/adapters';
 
+/** Posts received, those answered 2xx, and the distinct reservations (`#<id>,` in the text) among those. */
+export interface NoticeCounts {
+  readonly received: number;
+  readonly delivered: number;
+  readonly distinct: number;
+}
+
 /**
  * The hold bench's webhook simulator (the seed's 200 ms Slack call) in a process of its own, started at nice 10.
  * It stands in for Slack, which is never on the API's host. In the bench's own process it had competed with the
@@ -11,8 +18,7 @@ import { startWebhookSimulator } from '@concert/adapters';
  */
 export interface WebhookProcess {
   readonly url: string;
-  /** Posts received, those answered 2xx, and the distinct reservations (`#<id>,` in the text) among those. */
-  stats(): Promise<{ received: number; delivered: number; distinct: number }>;
+  stats(): Promise<NoticeCounts>;
   close(): Promise<void>;
 }
 
@@ -28,36 +34,33 @@ export function startWebhookProcess(latencyMs: number): Promise<WebhookProcess> 
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 0;
-  const pending = new Map<number, (stats: Awaited<ReturnType<WebhookProcess['stats']>>) => void>();
+  const pending = new Map<number, (stats: NoticeCounts) => void>();
   return new Promise((ready, fail) => {
     child.once('exit', (code) => fail(new Error(`webhook process exited (${code}) before it was ready`)));
     child.once('error', fail);
-    child.on(
-      'message',
-      (message: { url?: string; id?: number; stats?: { received: number; delivered: number; distinct: number } }) => {
-        if (message.url) {
-          child.removeAllListeners('exit');
-          ready({
-            url: message.url,
-            stats: () =>
-              new Promise((answer) => {
-                const id = ++nextId;
-                pending.set(id, answer);
-                child.send({ id });
-              }),
-            close: () =>
-              new Promise((closed) => {
-                if (child.exitCode !== null) return closed();
-                child.once('exit', () => closed());
-                child.kill('SIGTERM');
-              }),
-          });
-        } else if (message.id !== undefined && message.stats) {
-          pending.get(message.id)?.(message.stats);
-          pending.delete(message.id);
-        }
-      },
-    );
+    child.on('message', (message: { url?: string; id?: number; stats?: NoticeCounts }) => {
+      if (message.url) {
+        child.removeAllListeners('exit');
+        ready({
+          url: message.url,
+          stats: () =>
+            new Promise((answer) => {
+              const id = ++nextId;
+              pending.set(id, answer);
+              child.send({ id });
+            }),
+          close: () =>
+            new Promise((closed) => {
+              if (child.exitCode !== null) return closed();
+              child.once('exit', () => closed());
+              child.kill('SIGTERM');
+            }),
+        });
+      } else if (message.id !== undefined && message.stats) {
+        pending.get(message.id)?.(message.stats);
+        pending.delete(message.id);
+      }
+    });
   });
 }
 
