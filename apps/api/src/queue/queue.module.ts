@@ -58,6 +58,8 @@ export function createQueueModule(deps: {
       activeTtlMs: env.QUEUE_ACTIVE_TTL_SECONDS * 1000,
     },
     soldOutRefreshMs: env.QUEUE_SOLD_OUT_REFRESH_MS,
+    // Ticks go over the live list; once a minute one also goes over every concert that ever had a queue.
+    registrySweepMs: 60_000,
   });
   const overview = createQueueOverview({ store, capacity });
 

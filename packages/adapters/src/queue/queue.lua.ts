@@ -191,3 +191,14 @@ redis.call('HSET', KEYS[6], 'sampleTs', ARGV[1])
 return {admitted, #expired, #silent, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
   waitingBefore > 0 and 1 or 0, prevRate, prevTs}
 `;
+
+/**
+ * Whether the concert is idle (nobody waiting, nobody ACTIVE), for taking it off the ticker's live list. An idle
+ * concert also forgets when its admission rate was last sampled: the next interval with people waiting starts a
+ * fresh sample instead of averaging over the idle time. No ARGV.
+ */
+export const RETIRE_LUA = `
+if redis.call('ZCARD', KEYS[1]) > 0 or redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
+redis.call('HDEL', KEYS[6], 'sampleTs')
+return 1
+`;

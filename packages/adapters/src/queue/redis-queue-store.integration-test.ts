@@ -218,4 +218,52 @@ describe('RedisQueueStore', () => {
     await store.saveAdmissionRate(5, 12.5);
     expect((await store.snapshot(5)).ratePerSec).toBe(12.5);
   });
+
+  it('keeps a concert on the live list while anyone waits or holds a pass, and puts it back on the next enter', async () => {
+    const out = await store.enter(40, 1, T0);
+    expect(await store.liveConcerts()).toContain(40);
+    expect(await store.retireIfIdle(40)).toBe(false); // waiting
+    expect(await store.liveConcerts()).toContain(40);
+    await store.tick(40, T0, limits);
+    await store.tick(40, T0 + 1_000, limits); // a rate sample is taken
+    expect(await store.retireIfIdle(40)).toBe(false); // ACTIVE
+    expect(await store.leave({ concertId: 40, userId: 1, seq: (out as { seq: number }).seq })).toBe(true);
+    expect(await store.retireIfIdle(40)).toBe(true);
+    expect(await store.liveConcerts()).not.toContain(40);
+    expect(await store.concerts()).toContain(40); // still on the dashboard's list
+    // The next busy interval starts a fresh rate sample rather than averaging over the idle time.
+    expect(await t.redis.hget(queueKeys(40)[5]!, 'sampleTs')).toBeNull();
+    await store.enter(40, 2, T0 + 60_000);
+    expect(await store.liveConcerts()).toContain(40);
+    expect(await store.markLive([41, 42])).toBeUndefined();
+    expect(await store.liveConcerts()).toEqual(expect.arrayContaining([40, 41, 42]));
+  });
+
+  it('never leaves a concert with someone waiting off the live list, however enters and retirements race', async () => {
+    const clients = [0, 1, 2].map(() => new Redis(t.url, { keyPrefix: t.prefix }));
+    try {
+      await Promise.all(clients.map((client) => client.ping())); // connected: nothing waits in an offline queue
+      // The entering connection sends each command 0-3 ms late, so retirements land between its commands.
+      const entering = clients[1]!;
+      const send = entering.sendCommand.bind(entering);
+      entering.sendCommand = ((command, stream) => {
+        setTimeout(() => send(command, stream), Math.random() * 3);
+        return command.promise;
+      }) as typeof entering.sendCommand;
+      const [a, b, c] = clients.map((client) => new RedisQueueStore(client)) as [
+        RedisQueueStore,
+        RedisQueueStore,
+        RedisQueueStore,
+      ];
+      const concerts = range(1_000, 300);
+      // One user enters each concert while two tickers each retire it once, at a random moment of the enter.
+      const retireDuring = (s: RedisQueueStore, id: number) =>
+        new Promise((done) => setTimeout(() => done(s.retireIfIdle(id)), Math.random() * 5));
+      await Promise.all(concerts.flatMap((id) => [b.enter(id, 1, T0), retireDuring(a, id), retireDuring(c, id)]));
+      const live = new Set(await store.liveConcerts());
+      expect(concerts.filter((id) => !live.has(id))).toEqual([]);
+    } finally {
+      for (const client of clients) client.disconnect();
+    }
+  });
 });

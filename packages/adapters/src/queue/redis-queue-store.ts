@@ -16,7 +16,7 @@ import {
   type TickOutcome,
 } from '@concert/domain';
 import type { Redis } from 'ioredis';
-import { CHECK_ACTIVE_LUA, ENTER_LUA, LEAVE_LUA, SPEND_LUA, STATUS_LUA, TICK_LUA } from './queue.lua';
+import { CHECK_ACTIVE_LUA, ENTER_LUA, LEAVE_LUA, RETIRE_LUA, SPEND_LUA, STATUS_LUA, TICK_LUA } from './queue.lua';
 
 type Reply = Array<string | number>;
 type Script = (...keysAndArgs: Array<string | number>) => Promise<Reply | number>;
@@ -27,6 +27,7 @@ interface ScriptedRedis {
   queueLeaveV1: Script;
   queueSpendV1: Script;
   queueTickV1: Script;
+  queueRetireV1: Script;
 }
 
 const SCRIPTS: Record<keyof ScriptedRedis, string> = {
@@ -36,10 +37,13 @@ const SCRIPTS: Record<keyof ScriptedRedis, string> = {
   queueLeaveV1: LEAVE_LUA,
   queueSpendV1: SPEND_LUA,
   queueTickV1: TICK_LUA,
+  queueRetireV1: RETIRE_LUA,
 };
 
-/** Concerts that ever had a queue. A global key (no hash tag): only the ticker reads it. */
+/** Concerts that ever had a queue. Global keys (no hash tag): only the ticker and the dashboard read them. */
 const REGISTRY_KEY = 'q:concerts';
+/** The ticker's list: concerts someone entered since they were last found idle. */
+const LIVE_KEY = 'q:live';
 /** Most passes one tick expires or drops per concert: bounds the script's run time; the rest go next tick. */
 const SWEEP_LIMIT = 2_000;
 
@@ -85,6 +89,9 @@ export class RedisQueueStore implements QueueStore {
       register,
     ]);
     if (register) this.registered.add(concertId);
+    // After the script, never with it: retireIfIdle checks for people after its SREM, so an enter whose script ran
+    // before that check is seen there, and one whose script ran after it adds the concert back here.
+    if (reply[0] !== 'SOLD_OUT') await this.redis.sadd(LIVE_KEY, String(concertId));
     switch (reply[0]) {
       case 'WAITING':
         return { kind: 'WAITING', seq: Number(reply[1]), position: Number(reply[2]), ratePerSec: rate(reply[3]) };
@@ -176,6 +183,23 @@ export class RedisQueueStore implements QueueStore {
   async concerts(): Promise<number[]> {
     const ids = await this.redis.smembers(REGISTRY_KEY);
     return ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+  }
+
+  async liveConcerts(): Promise<number[]> {
+    const ids = await this.redis.smembers(LIVE_KEY);
+    return ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+  }
+
+  async markLive(concertIds: readonly number[]): Promise<void> {
+    if (concertIds.length > 0) await this.redis.sadd(LIVE_KEY, ...concertIds.map(String));
+  }
+
+  async retireIfIdle(concertId: number): Promise<boolean> {
+    // Off the list first, then look: the order enter's comment relies on.
+    await this.redis.srem(LIVE_KEY, String(concertId));
+    if ((await this.scripts.queueRetireV1(...queueKeys(concertId))) === 1) return true;
+    await this.redis.sadd(LIVE_KEY, String(concertId));
+    return false;
   }
 
   async snapshot(concertId: number): Promise<QueueSnapshot> {

@@ -84,7 +84,7 @@ beforeEach(async () => {
 });
 
 describe('runSeed with --reset', { timeout: 60_000 }, () => {
-  it('deletes the catalog and queue keys under the prefix, keeps other prefixes, the registry and wf:*', async () => {
+  it('deletes the catalog and queue keys under the prefix, keeps other prefixes, the concert lists and wf:*', async () => {
     const derived = await deriveState();
     // The catalog's three copies and the queue's line, passes, deadlines, buckets and counter really exist.
     expect(derived).toEqual(
@@ -102,9 +102,9 @@ describe('runSeed with --reset', { timeout: 60_000 }, () => {
 
     expect(run.redisKeysCleared).toBe(derived.length + versions.length);
     for (const key of [...derived, ...versions]) expect(await tr.redis.exists(key), key).toBe(0);
-    // Only q:concerts and wf:events are left of our prefix.
+    // Only q:concerts, q:live and wf:events are left of our prefix.
     const left = await keysUnderPrefix();
-    expect(left).toEqual([`${tr.prefix}q:concerts`, `${tr.prefix}wf:events`]);
+    expect(left).toEqual([`${tr.prefix}q:concerts`, `${tr.prefix}q:live`, `${tr.prefix}wf:events`]);
     expect(before - left.length).toBe(run.redisKeysCleared);
     expect(await tr.redis.smembers('q:concerts')).toEqual(['1']);
     expect(await tr.redis.xlen('wf:events')).toBe(1);

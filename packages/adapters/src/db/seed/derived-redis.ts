@@ -4,9 +4,10 @@ import { Redis } from 'ioredis';
  * Key families the API derives from the seed's tables, relative to REDIS_PREFIX; `--reset` deletes them.
  * - `catalog:*`: cached dates, sections and seats plus their fill versions (catalog/caching-catalog.repository.ts).
  * - `{q:*`: each concert's waiting room (`{q:<id>}:w|a|u|p|b|m|seq`: lines, passes, rate buckets, sold-out flag).
- * Kept on purpose: `q:concerts`, the ticker's registry (a running API adds a concert to it once per process, so
- * deleting it would stop admission for that concert until restart; ids left from the old data only cost an empty
- * tick), and the workflow runner's `wf:*` (its stream, consumer group, leases and runs: machinery, not data).
+ * Kept on purpose: the waiting room's concert lists, `q:concerts` (a running API adds a concert to it once per
+ * process, so deleting it would hide that concert from the dashboard and the ticker's sweep until restart) and
+ * `q:live` (the ticker's list; an id left from the old data costs one empty tick, which retires it), and the
+ * workflow runner's `wf:*` (its stream, consumer group, leases and runs: machinery, not data).
  */
 export const DERIVED_REDIS_PATTERNS = ['catalog:*', '{q:*'] as const;
 

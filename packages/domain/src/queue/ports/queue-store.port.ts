@@ -66,7 +66,16 @@ export interface QueueStore {
   tick(concertId: number, nowMs: number, limits: TickLimits): Promise<TickOutcome>;
   saveAdmissionRate(concertId: number, ratePerSec: number): Promise<void>;
   setSoldOut(concertId: number, soldOut: boolean): Promise<void>;
-  /** Concerts that ever had a queue (the ticker's work list). */
+  /** Concerts that ever had a queue: the dashboard's list, and what the ticker sweeps now and then. */
   concerts(): Promise<number[]>;
+  /**
+   * The ticker's list every tick: each enter puts its concert on it, after its own write (so a concurrent
+   * `retireIfIdle` cannot leave a waiter off the list), and `retireIfIdle` takes an idle one off.
+   */
+  liveConcerts(): Promise<number[]>;
+  /** Puts concerts back on the ticker's list (a sweep of `concerts()` found someone waiting or active). */
+  markLive(concertIds: readonly number[]): Promise<void>;
+  /** Takes a concert off the ticker's list if nobody waits or holds a pass there; false (and it stays) if someone does. */
+  retireIfIdle(concertId: number): Promise<boolean>;
   snapshot(concertId: number): Promise<QueueSnapshot>;
 }

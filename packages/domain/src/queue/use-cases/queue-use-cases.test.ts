@@ -39,6 +39,9 @@ function fakeStore(
     tick: unused,
     snapshot: unused,
     concerts: async () => [],
+    liveConcerts: async () => [],
+    markLive: unused,
+    retireIfIdle: unused,
     saveAdmissionRate: async (_id, rate) => {
       savedRates.push(rate);
     },
@@ -133,13 +136,18 @@ describe('admission tick', () => {
       outcome({ admitted: 10, waiting: 5, hadWaiters: true, previousSampleAtMs: nowMs - 1000 }),
       outcome({ admitted: 0, waiting: 0, hadWaiters: false, previousRatePerSec: 10, previousSampleAtMs: nowMs }),
     ];
-    const store = fakeStore({ concerts: async () => [1], tick: async () => replies.shift()! });
+    const store = fakeStore({
+      liveConcerts: async () => [1],
+      retireIfIdle: async () => true,
+      tick: async () => replies.shift()!,
+    });
     const { tick } = createAdmissionTick({
       store,
       concerts: directory([1]),
       clock,
       limits: { admitPerTick: 10, maxActive: 100, activeTtlMs: 1000 },
       soldOutRefreshMs: 60_000,
+      registrySweepMs: 60_000,
     });
     expect(await tick()).toMatchObject({ admitted: 10, concerts: 1, soldOutRefreshed: true });
     expect(store.savedRates).toEqual([10]);
@@ -148,13 +156,14 @@ describe('admission tick', () => {
   });
 
   it('flags concerts with nothing left to sell as sold out, and clears the flag otherwise', async () => {
-    const store = fakeStore({ concerts: async () => [1, 2], tick: async () => outcome({ waiting: 3 }) });
+    const store = fakeStore({ liveConcerts: async () => [1, 2], tick: async () => outcome({ waiting: 3 }) });
     const { tick } = createAdmissionTick({
       store,
       concerts: directory([1, 2], [2]),
       clock,
       limits: { admitPerTick: 10, maxActive: 100, activeTtlMs: 1000 },
       soldOutRefreshMs: 60_000,
+      registrySweepMs: 60_000,
     });
     await tick();
     expect(store.soldOut).toEqual(
@@ -163,5 +172,58 @@ describe('admission tick', () => {
         [2, false],
       ]),
     );
+  });
+
+  it('ticks the live concerts, retires those it finds idle, and sweeps every concert ever queued once a sweep is due', async () => {
+    let now = nowMs;
+    const live = new Set([1, 2]);
+    const people = new Map([
+      [1, 3], // three waiting
+      [2, 0], // idle: retired at its first tick
+      [3, 2], // queued but not on the live list (e.g. from before it existed): found by the sweep
+      [4, 0], // ever queued, idle, not live: swept, left alone
+    ]);
+    const ticked: number[][] = [];
+    let round: number[] = [];
+    const store = fakeStore({
+      concerts: async () => [1, 2, 3, 4],
+      liveConcerts: async () => [...live],
+      markLive: async (ids) => {
+        for (const id of ids) live.add(id);
+      },
+      retireIfIdle: async (id) => {
+        if ((people.get(id) ?? 0) > 0) return false;
+        live.delete(id);
+        return true;
+      },
+      tick: async (id) => {
+        round.push(id);
+        return outcome({ waiting: people.get(id) ?? 0 });
+      },
+    });
+    const { tick } = createAdmissionTick({
+      store,
+      concerts: directory([1, 2, 3, 4]),
+      clock: { now: () => new Date(now) },
+      limits: { admitPerTick: 10, maxActive: 100, activeTtlMs: 1000 },
+      soldOutRefreshMs: 60_000,
+      registrySweepMs: 60_000,
+    });
+    const next = async (ms: number) => {
+      now += ms;
+      round = [];
+      const report = await tick();
+      ticked.push(round.sort());
+      return report;
+    };
+
+    expect(await next(0)).toMatchObject({ concerts: 4, retired: 1 }); // the first tick sweeps
+    expect([...live].sort()).toEqual([1, 3]);
+    expect(await next(1_000)).toMatchObject({ concerts: 2, retired: 0 });
+    people.set(1, 0);
+    expect(await next(1_000)).toMatchObject({ concerts: 2, retired: 1 });
+    expect(await next(1_000)).toMatchObject({ concerts: 1, retired: 0 });
+    expect(await next(57_000)).toMatchObject({ concerts: 4 }); // a minute after the first: a sweep again
+    expect(ticked).toEqual([[1, 2, 3, 4], [1, 3], [1, 3], [3], [1, 2, 3, 4]]);
   });
 });
