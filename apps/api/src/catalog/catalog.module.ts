@@ -93,6 +93,14 @@ export function createCatalogModule(deps: {
         this.set({ tier: 'mysql' }, stats.loads);
       },
     });
+    new Gauge({
+      name: 'catalog_eviction_subscriber_live',
+      help: "1 while this process hears other processes' evictions; 0 means its memory copies live only the short fallback TTL",
+      registers: [deps.metrics],
+      collect() {
+        this.set(cached.live ? 1 : 0);
+      },
+    });
   }
   return { catalog, functions: [createCatalogEvictionFunction(deps.inngest, evictSection)] };
 }

@@ -317,11 +317,12 @@ describe('catalog over HTTP: cache and eviction', () => {
     expect(await testRedis.redis.exists(keep)).toBe(1);
   });
 
-  it('/metrics counts catalog reads by the tier that answered', async () => {
+  it('/metrics counts catalog reads by the tier that answered, and says the eviction subscriber is live', async () => {
     const text = await (await fetch(`${a.base}/metrics`)).text();
     for (const tier of ['memory', 'redis', 'mysql']) {
       expect(text).toMatch(new RegExp(`catalog_cache_reads_total\\{tier="${tier}"\\} [1-9]`));
     }
+    expect(text).toMatch(/^catalog_eviction_subscriber_live 1$/m);
   });
 
   it('CATALOG_CACHE=off reads MySQL every time and writes nothing to Redis', async () => {
