@@ -11,12 +11,13 @@
  *    one `npm run worker` process (nice 10) drives their workflow runs; `single`: each API drives its own.
  * 2. Throughput: RATE holds/s on distinct seats for SECONDS against one API in NOTIFY_MODE=async, with its
  *    events and workflows running (expiry sleepers, notices to the 200 ms webhook, section eviction).
- *    Target: p95 <= 20 ms, no errors. A 5 s warm-up at the same rate is not counted.
+ *    Target: p95 <= 20 ms, no errors. A 10 s warm-up rising from a tenth of the rate to it is not counted.
  * 3. Seed comparison: the same open model at COMPARE_RATE against NOTIFY_MODE=sync and NOTIFY_MODE=async
  *    APIs in this one run, reported as p50/p95 ratios.
  */
 
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createTestDatabase, createTestRedis } from '@concert/adapters/testing';
 import { Pool } from 'undici';
@@ -31,7 +32,13 @@ const arg = (name: string, def: number) => {
 };
 const RATE = arg('rate', 500);
 const SECONDS = arg('seconds', 20);
-const WARMUP_SECONDS = arg('warmup', 5);
+/**
+ * The warm-up ramps from a tenth of the rate up to it, as k6 ramps an arrival rate: a cold process (no compiled
+ * code, empty caches and pools) hit at the full rate at once queues a backlog that spilled into the measured
+ * seconds (docs/reservations.md). The measured phase follows at the full rate without a pause.
+ */
+const WARMUP_SECONDS = arg('warmup', 10);
+const WARMUP_FROM_RATE = Math.max(1, Math.round(RATE / 10));
 const COMPARE_RATE = arg('compare-rate', 100);
 const COMPARE_SECONDS = arg('compare-seconds', 10);
 const SKIP_COMPARE = process.argv.includes('--skip-compare');
@@ -52,6 +59,8 @@ interface Work {
 interface Summary {
   label: string;
   rate: number;
+  /** Where a ramp started (equal to `rate` for a constant rate). */
+  fromRate: number;
   sent: number;
   ok: number;
   errors: Record<string, number>;
@@ -90,6 +99,37 @@ function cpuSeconds(pid: number): number {
   return tree(pid).reduce((sum, p) => sum + ticks(p), 0) / 100;
 }
 
+/**
+ * CPU seconds used so far by the local processes named `names` (MariaDB, Redis), summed, from /proc: the rest of
+ * what shares the two cores with the API. Zero when they run elsewhere.
+ */
+function cpuSecondsOf(names: readonly string[]): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (!names.includes(comm)) continue;
+      const fields = procStatFields(`/proc/${pid}/stat`);
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
+/** The host's CPU time so far, from /proc/stat: busy and total, summed over its `cpus` (idle and iowait are idle). */
+function hostCpu(): { busy: number; total: number; cpus: number } {
+  const lines = readFileSync('/proc/stat', 'utf8').split('\n');
+  const [, ...fields] = (lines[0] ?? '').trim().split(/\s+/);
+  const n = fields.map(Number);
+  const total = n.reduce((sum, v) => sum + v, 0);
+  return { busy: total - (n[3] ?? 0) - (n[4] ?? 0), total, cpus: lines.filter((l) => /^cpu\d/.test(l)).length };
+}
+
+const MARIADB = ['mariadbd', 'mysqld'];
+const REDIS = ['redis-server'];
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 /**
@@ -126,8 +166,15 @@ async function hold(url: string, w: Work): Promise<{ status: number; domainCode?
 }
 
 /**
- * Fires `rate` holds per second for `seconds`, each at its scheduled time, never waiting for earlier ones.
- * Latency counts from the scheduled time, so a late start (the generator itself stalled) counts against us.
+ * Holds an arrival schedule sends: `rate` per second for `seconds`, or, with `fromRate`, a rate rising linearly
+ * from `fromRate` to `rate` over `seconds` (k6's ramping-arrival-rate).
+ */
+const arrivals = (rate: number, seconds: number, fromRate = rate) => Math.round(((fromRate + rate) / 2) * seconds);
+
+/**
+ * Fires holds at `rate` per second for `seconds` (from `fromRate`, rising linearly, if given), each at its
+ * scheduled time, never waiting for earlier ones. Latency counts from the scheduled time, so a late start (the
+ * generator itself stalled) counts against us.
  */
 async function openModel(
   label: string,
@@ -135,10 +182,17 @@ async function openModel(
   work: Work[],
   rate: number,
   seconds: number,
+  fromRate = rate,
 ): Promise<Summary> {
   const targets = Array.isArray(urls) ? urls : [urls];
-  const total = Math.min(work.length, Math.round(rate * seconds));
-  if (total < rate * seconds) console.warn(`${label}: only ${total} seats prepared`);
+  const wanted = arrivals(rate, seconds, fromRate);
+  const total = Math.min(work.length, wanted);
+  if (total < wanted) console.warn(`${label}: only ${total} seats prepared`);
+  // Arrivals by t seconds: fromRate * t + accel * t^2 / 2; the n-th is scheduled where that reaches n.
+  const accel = (rate - fromRate) / seconds;
+  const arrivedBy = (t: number) => fromRate * t + (accel * t * t) / 2;
+  const scheduledAt = (n: number) =>
+    accel === 0 ? n / rate : (Math.sqrt(fromRate * fromRate + 2 * accel * n) - fromRate) / accel;
   const latencies: number[] = [];
   const bySecond: number[][] = [];
   const errors: Record<string, number> = {};
@@ -160,9 +214,9 @@ async function openModel(
     };
     const timer = setInterval(() => {
       const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - start) * rate) / 1000) + 1);
+      const due = Math.min(total, Math.floor(arrivedBy((now - start) / 1000)) + 1);
       while (sent < due) {
-        const scheduled = start + (sent * 1000) / rate;
+        const scheduled = start + scheduledAt(sent) * 1000;
         if (now - scheduled > 10) lateStarts++;
         const w = work[sent] as Work;
         const target = targets[sent % targets.length] as string;
@@ -190,6 +244,7 @@ async function openModel(
   return {
     label,
     rate,
+    fromRate,
     sent: total,
     ok,
     errors,
@@ -209,13 +264,13 @@ async function openModel(
 }
 
 const fmt = (s: Summary) =>
-  `${s.label}: ${s.sent} holds at ${s.rate}/s (achieved ${s.achievedRate.toFixed(0)}/s), ok ${s.ok}, ` +
+  `${s.label}: ${s.sent} holds at ${s.fromRate === s.rate ? '' : `${s.fromRate}->`}${s.rate}/s (achieved ${s.achievedRate.toFixed(0)}/s), ok ${s.ok}, ` +
   `errors ${JSON.stringify(s.errors)}, p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, ` +
   `p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms, late starts ${s.lateStarts}\n` +
   `  p95 of each second: ${s.p95BySecond.map((v) => v.toFixed(0)).join(' ')} ms`;
 
 async function main() {
-  const mainHolds = Math.ceil(RATE * (SECONDS + WARMUP_SECONDS) * 1.02);
+  const mainHolds = Math.ceil((RATE * SECONDS + arrivals(RATE, WARMUP_SECONDS, WARMUP_FROM_RATE)) * 1.02);
   const compareHolds = SKIP_COMPARE ? 0 : Math.ceil(COMPARE_RATE * (COMPARE_SECONDS + 2) * 1.02) * 2;
   const seatsPerSection = 150;
   const perConcert = seatsPerSection * 2;
@@ -292,14 +347,17 @@ async function main() {
 
     console.log('preparing passes...');
     const mainWork = await prepare(asyncApi.url, mainHolds);
-    const warm = mainWork.splice(0, Math.round(RATE * WARMUP_SECONDS));
+    const warm = mainWork.splice(0, arrivals(RATE, WARMUP_SECONDS, WARMUP_FROM_RATE));
     const cmpAsync = syncApi ? await prepare(asyncApi.url, compareHolds / 2) : [];
     const cmpSync = syncApi ? await prepare(syncApi.url, compareHolds / 2) : [];
 
-    console.log(`warm-up: ${WARMUP_SECONDS} s at ${RATE}/s`);
-    console.log(fmt(await openModel('warm-up (not counted)', asyncUrls, warm, RATE, WARMUP_SECONDS)));
+    console.log(`warm-up: ${WARMUP_SECONDS} s rising from ${WARMUP_FROM_RATE}/s to ${RATE}/s`);
+    console.log(fmt(await openModel('warm-up (not counted)', asyncUrls, warm, RATE, WARMUP_SECONDS, WARMUP_FROM_RATE)));
     const cpuBefore = asyncApis.map((a) => cpuSeconds(a.pid));
     const workerCpuBefore = asyncWorkers.map((w) => cpuSeconds(w.pid));
+    const mariadbBefore = cpuSecondsOf(MARIADB);
+    const redisBefore = cpuSecondsOf(REDIS);
+    const hostBefore = hostCpu();
     /** CPU seconds the processes used since `before` (their readings, in the same order). */
     const cpuSince = (processes: RunningApi[], before: number[]) =>
       processes.reduce((sum, p, i) => sum + cpuSeconds(p.pid) - (before[i] ?? 0), 0);
@@ -310,13 +368,19 @@ async function main() {
     const main = await openModel(`async, full stack, ${APIS} API process(es)`, asyncUrls, mainWork, RATE, SECONDS);
     const cpuInRun = cpuSince(asyncApis, cpuBefore);
     const workerCpuInRun = cpuSince(asyncWorkers, workerCpuBefore);
+    const mariadbInRun = cpuSecondsOf(MARIADB) - mariadbBefore;
+    const redisInRun = cpuSecondsOf(REDIS) - redisBefore;
+    const hostAfter = hostCpu();
+    const hostBusyCores = ((hostAfter.busy - hostBefore.busy) / (hostAfter.total - hostBefore.total)) * hostAfter.cpus;
     loopDelay.disable();
     console.log(fmt(main));
     const share = (cpu: number) =>
       `${((cpu * 1000) / main.sent).toFixed(2)} ms per hold (${((cpu / SECONDS) * 100).toFixed(0)}% of a core)`;
     console.log(
       `CPU while the holds were sent: API ${share(cpuInRun)}` +
-        (LAYOUT === 'split' ? `, worker ${share(workerCpuInRun)}` : ''),
+        (LAYOUT === 'split' ? `, worker ${share(workerCpuInRun)}` : '') +
+        `; MariaDB ${share(mariadbInRun)}, Redis ${share(redisInRun)}; ` +
+        `the host ${hostBusyCores.toFixed(2)} of ${hostAfter.cpus} cores busy`,
     );
     console.log(
       `generator event-loop delay: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms (10 ms resolution)`,
