@@ -189,7 +189,7 @@ local prevRate = redis.call('HGET', KEYS[6], 'rate') or ''
 local prevTs = redis.call('HGET', KEYS[6], 'sampleTs') or ''
 redis.call('HSET', KEYS[6], 'sampleTs', ARGV[1])
 return {admitted, #expired, #silent, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
-  waitingBefore > 0 and 1 or 0, prevRate, prevTs}
+  waitingBefore > 0 and 1 or 0, prevRate, prevTs, redis.call('HGET', KEYS[6], 'soldOut') == '1' and 1 or 0}
 `;
 
 /**

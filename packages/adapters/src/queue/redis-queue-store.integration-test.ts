@@ -172,10 +172,10 @@ describe('RedisQueueStore', () => {
     expect((await store.status({ concertId: 9, userId: 3, seq: (outs[2] as { seq: number }).seq }, T0)).kind).toBe(
       'SOLD_OUT',
     );
-    expect(await store.tick(9, T0 + 1000, limits)).toMatchObject({ admitted: 0, waiting: 5 });
+    expect(await store.tick(9, T0 + 1000, limits)).toMatchObject({ admitted: 0, waiting: 5, soldOut: true });
     expect((await store.enter(9, 99, T0)).kind).toBe('SOLD_OUT');
     await store.setSoldOut(9, false);
-    expect((await store.tick(9, T0 + 2000, limits)).admitted).toBe(5);
+    expect(await store.tick(9, T0 + 2000, limits)).toMatchObject({ admitted: 5, soldOut: false });
   });
 
   it('rate-limits a client polling faster than told, never one that honours pollAfterMs', async () => {

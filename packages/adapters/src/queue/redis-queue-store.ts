@@ -167,6 +167,7 @@ export class RedisQueueStore implements QueueStore {
       hadWaiters: Number(r[5]) === 1,
       previousRatePerSec: rate(r[6]),
       previousSampleAtMs: r[7] === '' || r[7] === undefined ? null : Number(r[7]),
+      soldOut: Number(r[8]) === 1,
     };
   }
 

@@ -34,6 +34,8 @@ export interface TickOutcome {
   readonly previousRatePerSec: number | null;
   /** When the previous rate sample was taken (ms), null on the first tick ever. */
   readonly previousSampleAtMs: number | null;
+  /** Whether the concert is flagged sold out. */
+  readonly soldOut: boolean;
 }
 
 export interface QueueSnapshot {

@@ -17,7 +17,9 @@ export interface AdmissionTickReport {
 /**
  * One admission step over every concert with people in its queue. Safe to run from several processes at once:
  * each concert's step is one atomic store operation that computes the free room itself, so QUEUE_MAX_ACTIVE
- * holds whatever the interleaving. Sold-out flags are refreshed from the catalog every `soldOutRefreshMs`.
+ * holds whatever the interleaving. Sold-out flags are refreshed from the catalog every `soldOutRefreshMs` for
+ * concerts with people in the queue, and whenever a tick visits a flagged concert that has nobody: were it left
+ * alone, everyone entering would read SOLD_OUT and never queue, so seats that came back would never be offered.
  *
  * Each tick works on the store's live list, not on every concert that ever had a queue (which only grows): a
  * concert found idle is retired from it, and its next enter puts it back. Every `registrySweepMs` a tick also
@@ -52,6 +54,7 @@ export function createAdmissionTick(deps: {
     let abandoned = 0;
     const busy: number[] = [];
     const idle: number[] = [];
+    const idleSoldOut: number[] = [];
     await Promise.all(
       concertIds.map(async (concertId) => {
         const nowMs = deps.clock.now().getTime();
@@ -60,7 +63,10 @@ export function createAdmissionTick(deps: {
         expired += out.expired;
         abandoned += out.abandoned;
         if (out.waiting > 0 || out.active > 0) busy.push(concertId);
-        else if (live.has(concertId)) idle.push(concertId);
+        else {
+          if (live.has(concertId)) idle.push(concertId);
+          if (out.soldOut) idleSoldOut.push(concertId);
+        }
         // Only intervals with people waiting measure the admission rate; an idle room says nothing about it.
         if (out.hadWaiters && out.previousSampleAtMs !== null) {
           const rate = nextAdmissionRate(out.previousRatePerSec, out.admitted, nowMs - out.previousSampleAtMs);
@@ -73,10 +79,8 @@ export function createAdmissionTick(deps: {
     const retired = (await Promise.all(idle.map((id) => deps.store.retireIfIdle(id)))).filter(Boolean).length;
     const nowMs = deps.clock.now().getTime();
     const refresh = nowMs - lastRefreshMs >= deps.soldOutRefreshMs;
-    if (refresh) {
-      lastRefreshMs = nowMs;
-      await refreshSoldOut(busy);
-    }
+    if (refresh) lastRefreshMs = nowMs;
+    await refreshSoldOut([...(refresh ? busy : []), ...idleSoldOut]);
     return { concerts: concertIds.length, retired, admitted, expired, abandoned, soldOutRefreshed: refresh };
   }
 

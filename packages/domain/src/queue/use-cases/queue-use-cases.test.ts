@@ -128,6 +128,7 @@ describe('admission tick', () => {
     hadWaiters: false,
     previousRatePerSec: null,
     previousSampleAtMs: null,
+    soldOut: false,
     ...o,
   });
 
@@ -225,5 +226,31 @@ describe('admission tick', () => {
     expect(await next(1_000)).toMatchObject({ concerts: 1, retired: 0 });
     expect(await next(57_000)).toMatchObject({ concerts: 4 }); // a minute after the first: a sweep again
     expect(ticked).toEqual([[1, 2, 3, 4], [1, 3], [1, 3], [3], [1, 2, 3, 4]]);
+  });
+
+  it('re-reads the sold-out flag of a concert nobody can queue at, so seats that come back are offered again', async () => {
+    let now = nowMs;
+    const sellable: number[] = [];
+    const store = fakeStore({
+      concerts: async () => [7],
+      tick: async (id) => outcome({ soldOut: store.soldOut.get(id) ?? true }), // flagged, nobody waiting
+    });
+    const { tick } = createAdmissionTick({
+      store,
+      concerts: {
+        exists: async () => true,
+        withSellableSeats: async (ids) => new Set(ids.filter((id) => sellable.includes(id))),
+      },
+      clock: { now: () => new Date(now) },
+      limits: { admitPerTick: 10, maxActive: 100, activeTtlMs: 1000 },
+      soldOutRefreshMs: 5_000,
+      registrySweepMs: 60_000,
+    });
+    await tick(); // a sweep visits it: still nothing to sell
+    expect(store.soldOut.get(7)).toBe(true);
+    sellable.push(7); // e.g. a refund puts a seat back
+    now += 60_000;
+    await tick(); // the next sweep
+    expect(store.soldOut.get(7)).toBe(false);
   });
 });
