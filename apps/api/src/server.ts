@@ -7,7 +7,7 @@ import { registerQueueFastPaths } from './queue/queue-fast-path.route';
 import { registerReservationFastPaths } from './reservation/reservation-fast-path.route';
 import { type AppRouter, appRouter } from './trpc/app.router';
 import { type Context, retryAfterHeader } from './trpc/trpc';
-import { requestContext } from './trpc/trpc-fallback';
+import { registerTrpcRefusals, requestContext } from './trpc/trpc-fallback';
 
 export interface ServerOptions {
   /** Serve the hot calls (queue.status, queue.enter, catalog reads, reservation.hold) by lean routes (FAST_PATHS). */
@@ -31,6 +31,8 @@ export async function buildServer(container: Container, options: ServerOptions =
   });
 
   registerOpsRoutes(app, container);
+  // Before the plugins below, so their scopes inherit it.
+  registerTrpcRefusals(app, container);
 
   // Stand-in for a Slack incoming webhook (NOTIFY_WEBHOOK_URL in tests and load runs): answers `ok` after
   // NOTIFY_LATENCY_MS, like the seed's 200 ms Slack call. Never mounted in production.

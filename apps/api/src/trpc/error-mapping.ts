@@ -24,3 +24,21 @@ export const ERROR_MAPPING: Record<DomainCode, TRPC_ERROR_CODE_KEY> = {
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
   DEPENDENCY_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 };
+
+/**
+ * Failures of the request itself, found before any procedure runs (a wrong method, no such procedure, a body of
+ * the wrong type or size): stable codes too, so every 4xx carries one. A body or `?input` that is not JSON is
+ * `INVALID_INPUT`, like one zod rejects.
+ */
+export type ProtocolCode =
+  | 'METHOD_NOT_SUPPORTED'
+  | 'PROCEDURE_NOT_FOUND'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE';
+
+export const PROTOCOL_CODES: Partial<Record<TRPC_ERROR_CODE_KEY, ProtocolCode>> = {
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_SUPPORTED',
+  NOT_FOUND: 'PROCEDURE_NOT_FOUND',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+};

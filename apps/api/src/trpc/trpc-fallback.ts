@@ -78,7 +78,7 @@ export function sendTrpcError(
 }
 
 /** Any tRPC error as the HTTP handler answers it: formatted shape, status, Retry-After, 500s logged. */
-function sendTrpcFailure(reply: FastifyReply, call: LeanCall, error: TRPCError) {
+export function sendTrpcFailure(reply: FastifyReply, call: LeanCall, error: TRPCError) {
   if (error.code === 'INTERNAL_SERVER_ERROR')
     reply.log.error({ err: error.cause ?? error, path: call.path }, 'procedure failed');
   const shape = getErrorShape({ config: appRouter._def._config, error, ...call });
@@ -136,4 +136,30 @@ export function registerLeanMutation(
 /** The first value of a header that may repeat. */
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The tRPC codes of Fastify's own refusals of a request (before any handler runs), by HTTP status. */
+const REFUSALS: Readonly<Record<number, 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE'>> = {
+  400: 'BAD_REQUEST',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/**
+ * Fastify's error handler: a `/trpc/...` request that Fastify itself refused (a body over `bodyLimit`, say) is
+ * answered in tRPC's shape, with its code, like every other failure there. Anything else as Fastify would.
+ */
+export function registerTrpcRefusals(app: FastifyInstance, container: Container): void {
+  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
+    const code = REFUSALS[error.statusCode ?? 500];
+    if (!code || !req.url.startsWith('/trpc/')) return reply.send(error);
+    const path = req.url.slice('/trpc/'.length).split('?')[0] ?? '';
+    const call: LeanCall = {
+      ctx: requestContext(container, req.headers),
+      path,
+      type: req.method === 'GET' ? 'query' : 'mutation',
+      input: undefined,
+    };
+    return sendTrpcFailure(reply, call, new TRPCError({ code, message: error.message }));
+  });
 }

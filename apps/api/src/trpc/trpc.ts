@@ -6,7 +6,7 @@ import type { Container } from '../container';
 
 export type { Session };
 
-import { ERROR_MAPPING } from './error-mapping';
+import { ERROR_MAPPING, PROTOCOL_CODES, type ProtocolCode } from './error-mapping';
 
 export interface Context {
   readonly container: Container;
@@ -50,11 +50,19 @@ const DEPENDENCY_ERRORS = new Set([
   'ECONNRESET',
 ]);
 
-function domainCodeOf(error: TRPCError): DomainCode | null {
+/** Our failures carry their domain code; tRPC's own (before any procedure runs) get one from the request's fault. */
+function domainCodeOf(error: TRPCError): DomainCode | ProtocolCode | null {
   const cause = error.cause;
-  if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) return 'INVALID_INPUT';
   if (cause && isDomainError(cause)) return cause.code;
-  return null;
+  // zod's rejection, a body or `?input` that is not JSON, a malformed batch: all bad input.
+  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') return 'INVALID_INPUT';
+  return PROTOCOL_CODES[error.code] ?? null;
+}
+
+/** zod's details go in `zodError`; a body that did not even parse says why in the message. */
+function messageOf(error: TRPCError, domainCode: DomainCode | ProtocolCode | null, message: string): string {
+  if (domainCode !== 'INVALID_INPUT' || isDomainError(error.cause)) return message;
+  return error.cause instanceof ZodError ? 'Invalid input' : `Invalid input: ${message}`;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -62,7 +70,7 @@ const t = initTRPC.context<Context>().create({
     const domainCode = domainCodeOf(error);
     return {
       ...shape,
-      message: domainCode === 'INVALID_INPUT' ? 'Invalid input' : shape.message,
+      message: messageOf(error, domainCode, shape.message),
       data: {
         ...shape.data,
         // Never leak stack traces over the wire.
