@@ -166,8 +166,8 @@ async function hold(url: string, w: Work): Promise<{ status: number; domainCode?
 }
 
 /**
- * Holds an arrival schedule sends: `rate` per second for `seconds`, or, with `fromRate`, a rate rising linearly
- * from `fromRate` to `rate` over `seconds` (k6's ramping-arrival-rate).
+ * How many holds an arrival schedule sends: `rate` per second for `seconds`, or, with `fromRate`, a rate rising
+ * linearly from `fromRate` to `rate` over `seconds` (k6's ramping-arrival-rate).
  */
 const arrivals = (rate: number, seconds: number, fromRate = rate) => Math.round(((fromRate + rate) / 2) * seconds);
 
