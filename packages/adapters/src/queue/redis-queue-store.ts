@@ -182,12 +182,16 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async concerts(): Promise<number[]> {
-    const ids = await this.redis.smembers(REGISTRY_KEY);
-    return ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+    return this.concertIdsIn(REGISTRY_KEY);
   }
 
   async liveConcerts(): Promise<number[]> {
-    const ids = await this.redis.smembers(LIVE_KEY);
+    return this.concertIdsIn(LIVE_KEY);
+  }
+
+  /** The concert ids a set holds, anything that is not one left out. */
+  private async concertIdsIn(key: string): Promise<number[]> {
+    const ids = await this.redis.smembers(key);
     return ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
   }
 
