@@ -38,7 +38,11 @@ local function bucket(tokens, now, refill)
 end
 `;
 
-/** ARGV: userId, now, bands, jitter, missed, grace, burst, refillFactor */
+/**
+ * ARGV: userId, now, bands, jitter, missed, grace, burst, refillFactor. A new pass answers a fifth field, 1 when the
+ * concert had nobody waiting and nobody ACTIVE before it: only then must the caller put the concert on the ticker's
+ * live list (RedisQueueStore.enter).
+ */
 export const ENTER_LUA = `${POLICY}
 local uid, now = ARGV[1], tonumber(ARGV[2])
 local b = bands(ARGV[3])
@@ -71,7 +75,8 @@ local pos = redis.call('ZCARD', KEYS[1])
 local base = pollBase(b, pos)
 redis.call('ZADD', KEYS[4], deadline(now, base, jitter, missed, grace), uid)
 redis.call('HSET', KEYS[5], uid, bucket(burst, now, base * factor))
-return {'WAITING', tostring(seq), pos, rate}
+local first = (pos == 1 and redis.call('ZCARD', KEYS[2]) == 0) and 1 or 0
+return {'WAITING', tostring(seq), pos, rate, first}
 `;
 
 /** ARGV: userId, seq, now, bands, jitter, missed, grace, burst, refillFactor, activePollMs */

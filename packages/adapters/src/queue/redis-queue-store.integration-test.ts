@@ -255,13 +255,25 @@ describe('RedisQueueStore', () => {
         RedisQueueStore,
         RedisQueueStore,
       ];
-      const concerts = range(1_000, 300);
-      // One user enters each concert while two tickers each retire it once, at a random moment of the enter.
       const retireDuring = (s: RedisQueueStore, id: number) =>
         new Promise((done) => setTimeout(() => done(s.retireIfIdle(id)), Math.random() * 5));
-      await Promise.all(concerts.flatMap((id) => [b.enter(id, 1, T0), retireDuring(a, id), retireDuring(c, id)]));
+      // One user enters each empty concert while two tickers each retire it once, at a random moment of the enter.
+      const empty = range(1_000, 300);
+      await Promise.all(empty.flatMap((id) => [b.enter(id, 1, T0), retireDuring(a, id), retireDuring(c, id)]));
+      // A second user enters while the only one there leaves (an enter into a concert with someone in it does not
+      // add it to the list itself), and two tickers retire it once each.
+      const occupied = range(2_000, 300);
+      const firstIn = await Promise.all(occupied.map((id) => store.enter(id, 1, T0)));
+      await Promise.all(
+        occupied.flatMap((id, i) => [
+          b.enter(id, 2, T0),
+          store.leave({ concertId: id, userId: 1, seq: (firstIn[i] as { seq: number }).seq }),
+          retireDuring(a, id),
+          retireDuring(c, id),
+        ]),
+      );
       const live = new Set(await store.liveConcerts());
-      expect(concerts.filter((id) => !live.has(id))).toEqual([]);
+      expect([...empty, ...occupied].filter((id) => !live.has(id))).toEqual([]);
     } finally {
       for (const client of clients) client.disconnect();
     }

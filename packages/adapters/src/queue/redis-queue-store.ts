@@ -89,9 +89,11 @@ export class RedisQueueStore implements QueueStore {
       register,
     ]);
     if (register) this.registered.add(concertId);
-    // After the script, never with it: retireIfIdle checks for people after its SREM, so an enter whose script ran
-    // before that check is seen there, and one whose script ran after it adds the concert back here.
-    if (reply[0] !== 'SOLD_OUT') await this.redis.sadd(LIVE_KEY, String(concertId));
+    // Only the first one in (nobody waiting or ACTIVE before): while anyone is there the concert stays on the live
+    // list, since retireIfIdle puts back what it finds busy. And after the script, never with it: retireIfIdle
+    // checks for people after its SREM, so an enter whose script ran before that check is seen there, and one whose
+    // script ran after it adds the concert back here.
+    if (reply[0] === 'WAITING' && Number(reply[4]) === 1) await this.redis.sadd(LIVE_KEY, String(concertId));
     switch (reply[0]) {
       case 'WAITING':
         return { kind: 'WAITING', seq: Number(reply[1]), position: Number(reply[2]), ratePerSec: rate(reply[3]) };

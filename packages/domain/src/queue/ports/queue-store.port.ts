@@ -71,8 +71,9 @@ export interface QueueStore {
   /** Concerts that ever had a queue: the dashboard's list, and what the ticker sweeps now and then. */
   concerts(): Promise<number[]>;
   /**
-   * The ticker's list every tick: each enter puts its concert on it, after its own write (so a concurrent
-   * `retireIfIdle` cannot leave a waiter off the list), and `retireIfIdle` takes an idle one off.
+   * The ticker's list every tick: an enter that finds nobody waiting or ACTIVE puts its concert on it, after its own
+   * write (so a concurrent `retireIfIdle` cannot leave a waiter off the list), and `retireIfIdle` takes an idle one
+   * off.
    */
   liveConcerts(): Promise<number[]>;
   /** Puts concerts back on the ticker's list (a sweep of `concerts()` found someone waiting or active). */
