@@ -74,15 +74,17 @@ interface Summary {
   p95BySecond: number[];
 }
 
+/** Clock ticks (1/100 s) of CPU, user + system, a process has used so far, from /proc. */
+function cpuTicks(pid: number): number {
+  const fields = procStatFields(`/proc/${pid}/stat`);
+  return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+}
+
 /**
  * CPU seconds (user + system) an API process and all its descendants have used so far, from /proc: with
  * API_WORKERS > 1 the port's /metrics would only show whichever worker answered.
  */
 function cpuSeconds(pid: number): number {
-  const ticks = (p: number) => {
-    const fields = procStatFields(`/proc/${p}/stat`);
-    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-  };
   const tree = (p: number): number[] => {
     let children: number[] = [];
     try {
@@ -96,7 +98,7 @@ function cpuSeconds(pid: number): number {
     return [p, ...children.flatMap(tree)];
   };
   // The harness starts tsx, which runs main.ts in a child; with API_WORKERS > 1 that one forks the workers.
-  return tree(pid).reduce((sum, p) => sum + ticks(p), 0) / 100;
+  return tree(pid).reduce((sum, p) => sum + cpuTicks(p), 0) / 100;
 }
 
 /**
@@ -108,9 +110,7 @@ function cpuSecondsOf(names: readonly string[]): number {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      if (!names.includes(comm)) continue;
-      const fields = procStatFields(`/proc/${pid}/stat`);
-      ticks += Number(fields[11]) + Number(fields[12]);
+      if (names.includes(comm)) ticks += cpuTicks(Number(pid));
     } catch {
       // the process ended meanwhile
     }
